@@ -1,0 +1,501 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/hlc"
+	"github.com/clusme/fieldbook/data/locale"
+)
+
+// envelope is what a record key holds: the record's fields, the clock of
+// the last write to each field (for field-level last-writer-wins when
+// merging other devices' changes) and, for a tombstone, when it was deleted.
+type envelope struct {
+	Kind    data.Kind                `json:"k"`
+	Fields  data.Fields              `json:"f"`
+	Clocks  map[string]hlc.Timestamp `json:"c"`
+	Deleted hlc.Timestamp            `json:"d,omitempty"`
+}
+
+func (e *envelope) record() (data.Record, error) { return e.Fields.Decode(e.Kind) }
+
+func wrapNotFound(id data.ID) error {
+	return fmt.Errorf("%w: no record %s", data.ErrNotFound, id)
+}
+
+func readEnvelope(txn *badger.Txn, raw [16]byte) (*envelope, error) {
+	item, err := txn.Get(recordKey(raw))
+	if err != nil {
+		return nil, err
+	}
+	var e envelope
+	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &e) })
+	if err != nil {
+		return nil, fmt.Errorf("record %s is damaged: %w", data.IDFromBytes(raw[:]), err)
+	}
+	return &e, nil
+}
+
+// Get returns the live record with id.
+func (s *Store) Get(ctx context.Context, id data.ID) (data.Record, error) {
+	raw, err := id.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	var rec data.Record
+	err = s.db.View(func(txn *badger.Txn) error {
+		e, err := readEnvelope(txn, raw)
+		if errors.Is(err, badger.ErrKeyNotFound) || (err == nil && e.Deleted != 0) {
+			return wrapNotFound(id)
+		}
+		if err != nil {
+			return err
+		}
+		rec, err = e.record()
+		return err
+	})
+	return rec, err
+}
+
+// Load returns the live record with id as type T, or ErrNotFound if there
+// is none or it is of another kind.
+func Load[T data.Record](ctx context.Context, s *Store, id data.ID) (T, error) {
+	var zero T
+	rec, err := s.Get(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	t, ok := rec.(T)
+	if !ok {
+		return zero, fmt.Errorf("%w: %s is a %s", data.ErrNotFound, id, rec.Kind())
+	}
+	return t, nil
+}
+
+// Create saves a new record, giving it an ID unless it has one, and returns
+// once the save is durable.
+func (s *Store) Create(ctx context.Context, rec data.Record) error {
+	if rec.Meta().ID == "" {
+		rec.Meta().ID = data.NewID()
+	}
+	return s.save(ctx, rec, true)
+}
+
+// Update saves changes to an existing record. Only the fields that differ
+// from the stored record enter the change log.
+func (s *Store) Update(ctx context.Context, rec data.Record) error {
+	return s.save(ctx, rec, false)
+}
+
+func (s *Store) save(ctx context.Context, rec data.Record, create bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := data.Prepare(rec); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	w := s.newWrite()
+	defer w.discard()
+	if err := w.checkRefs(rec); err != nil {
+		return err
+	}
+	if err := w.put(rec, create); err != nil {
+		return err
+	}
+	return w.commit()
+}
+
+// Delete turns the record into a tombstone: it disappears from lists,
+// indexes and search, and the delete is logged for sync.
+func (s *Store) Delete(ctx context.Context, id data.ID) error {
+	raw, err := id.Bytes()
+	if err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	w := s.newWrite()
+	defer w.discard()
+	e, err := readEnvelope(w.txn, raw)
+	if errors.Is(err, badger.ErrKeyNotFound) || (err == nil && e.Deleted != 0) {
+		return wrapNotFound(id)
+	}
+	if err != nil {
+		return err
+	}
+	old, err := e.record()
+	if err != nil {
+		return err
+	}
+	ts := w.clock.Now()
+	if err := w.unindex(old, raw); err != nil {
+		return err
+	}
+	e.Deleted = ts
+	if err := w.setJSON(recordKey(raw), e); err != nil {
+		return err
+	}
+	w.counts[e.Kind]--
+	if err := w.log(data.Change{HLC: ts, Record: id, Kind: e.Kind, Op: data.OpDelete,
+		Private: old.Meta().Confidentiality == data.Private}); err != nil {
+		return err
+	}
+	return w.commit()
+}
+
+// write is one write transaction with the bookkeeping every save needs.
+// Sequence numbers and counts are applied to the Store only on commit, so
+// a failed transaction leaves no trace.
+type write struct {
+	s      *Store
+	txn    *badger.Txn
+	clock  *hlc.Clock
+	seq    uint64
+	counts map[data.Kind]uint64
+	logged int
+	done   bool
+}
+
+func (s *Store) newWrite() *write {
+	counts := make(map[data.Kind]uint64, len(s.counts))
+	for k, v := range s.counts {
+		counts[k] = v
+	}
+	return &write{s: s, txn: s.db.NewTransaction(true), clock: s.clock, seq: s.seq, counts: counts}
+}
+
+func (w *write) discard() {
+	if !w.done {
+		w.txn.Discard()
+	}
+}
+
+func (w *write) commit() error {
+	if w.logged > 0 {
+		if err := w.txn.Set(metaKey("seq"), u64(w.seq)); err != nil {
+			return err
+		}
+		if err := w.txn.Set(metaKey("hlc"), u64(uint64(w.clock.Last()))); err != nil {
+			return err
+		}
+		for k, n := range w.counts {
+			if n != w.s.counts[k] {
+				if err := w.txn.Set(countKey(k), u64(n)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	w.done = true
+	if err := w.txn.Commit(); err != nil {
+		return fmt.Errorf("save: %w", err)
+	}
+	w.s.seq = w.seq
+	w.s.counts = w.counts
+	return nil
+}
+
+func (w *write) setJSON(key []byte, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return w.txn.Set(key, b)
+}
+
+// log appends a change-log entry in the same transaction as the record it
+// describes, so the log and the data can never disagree.
+func (w *write) log(c data.Change) error {
+	w.seq++
+	w.logged++
+	c.Device = w.s.device
+	c.Seq = w.seq
+	sort.Slice(c.Fields, func(i, j int) bool { return c.Fields[i].Name < c.Fields[j].Name })
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return w.txn.Set(logKey(w.s.devRaw, w.seq), b)
+}
+
+// put writes rec (new or changed) with its indexes, search terms and
+// change-log entry.
+func (w *write) put(rec data.Record, create bool) error {
+	meta := rec.Meta()
+	id := meta.ID
+	raw, err := id.Bytes()
+	if err != nil {
+		return err
+	}
+	old, err := readEnvelope(w.txn, raw)
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+		if !create {
+			return wrapNotFound(id)
+		}
+		old = nil
+	case err != nil:
+		return err
+	case create && old.Deleted == 0:
+		return fmt.Errorf("%w: record %s already exists", data.ErrConflict, id)
+	case create || old.Deleted != 0:
+		return fmt.Errorf("%w: record %s was deleted", data.ErrNotFound, id)
+	case old.Kind != rec.Kind():
+		return fmt.Errorf("%w: %s is a %s, not a %s", data.ErrInvalid, id, old.Kind, rec.Kind())
+	}
+
+	now := w.s.now().UTC().Truncate(time.Millisecond)
+	if old != nil {
+		var created time.Time
+		_ = json.Unmarshal(old.Fields["created"], &created)
+		meta.Created = created
+		meta.Updated = old.updated()
+	} else {
+		meta.Created, meta.Updated = now, now
+	}
+	fields, err := data.FieldsOf(rec)
+	if err != nil {
+		return err
+	}
+	var oldFields data.Fields
+	var oldRec data.Record
+	if old != nil {
+		oldFields = old.Fields
+		if oldRec, err = old.record(); err != nil {
+			return err
+		}
+	}
+	diff := data.Diff(oldFields, fields)
+	if len(diff) == 0 {
+		return nil // nothing changed: no write, no log entry
+	}
+	meta.Updated = now
+	fields["updated"], _ = json.Marshal(now)
+	diff["updated"] = fields["updated"]
+
+	ts := w.clock.Now()
+	env := &envelope{Kind: rec.Kind(), Fields: fields, Clocks: map[string]hlc.Timestamp{}}
+	if old != nil {
+		for k, v := range old.Clocks {
+			env.Clocks[k] = v
+		}
+	}
+	ch := data.Change{HLC: ts, Record: id, Kind: rec.Kind(), Op: data.OpPut,
+		Private: meta.Confidentiality == data.Private}
+	for name, v := range diff {
+		ch.Fields = append(ch.Fields, data.FieldChange{Name: name, Value: v, Seen: env.Clocks[name]})
+		env.Clocks[name] = ts
+	}
+	if err := w.setJSON(recordKey(raw), env); err != nil {
+		return err
+	}
+	if oldRec == nil {
+		if err := w.txn.Set(kindKey(rec.Kind(), raw), nil); err != nil {
+			return err
+		}
+		w.counts[rec.Kind()]++
+	}
+	if err := w.reindex(oldRec, rec, raw); err != nil {
+		return err
+	}
+	return w.log(ch)
+}
+
+func (e *envelope) updated() time.Time {
+	var t time.Time
+	_ = json.Unmarshal(e.Fields["updated"], &t)
+	return t
+}
+
+// reindex replaces old's index entries and search terms with rec's,
+// touching only the keys that differ.
+func (w *write) reindex(old, rec data.Record, raw [16]byte) error {
+	oldKeys := map[string]bool{}
+	if old != nil {
+		for _, k := range indexKeys(old) {
+			oldKeys[string(k)] = true
+		}
+		for _, k := range termKeys(old, raw) {
+			oldKeys[string(k)] = true
+		}
+	}
+	newKeys := append(indexKeys(rec), termKeys(rec, raw)...)
+	for _, k := range newKeys {
+		if oldKeys[string(k)] {
+			delete(oldKeys, string(k))
+			continue
+		}
+		if err := w.txn.Set(k, nil); err != nil {
+			return err
+		}
+	}
+	for k := range oldKeys {
+		if err := w.txn.Delete([]byte(k)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unindex removes every index entry, search term and list key of rec.
+func (w *write) unindex(rec data.Record, raw [16]byte) error {
+	for _, k := range append(indexKeys(rec), termKeys(rec, raw)...) {
+		if err := w.txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return w.txn.Delete(kindKey(rec.Kind(), raw))
+}
+
+// indexKeys lists the secondary index entries of a record.
+func indexKeys(rec data.Record) [][]byte {
+	id := rec.Meta().ID
+	var keys []keyBuilder
+	switch r := rec.(type) {
+	case *data.Meeting:
+		if r.Mission != "" {
+			keys = append(keys, ixKey(ixMeetingByMission).id(r.Mission).instant(r.Start).id(id))
+		}
+		for _, o := range uniq(r.Orgs) {
+			keys = append(keys, ixKey(ixMeetingByOrg).id(o).instant(r.Start).id(id))
+		}
+		for _, c := range uniq(append(append([]data.ID{}, r.Attendees...), r.Delegates...)) {
+			keys = append(keys, ixKey(ixMeetingByContact).id(c).instant(r.Start).id(id))
+		}
+	case *data.Contact:
+		if r.Org != "" {
+			keys = append(keys, ixKey(ixContactByOrg).id(r.Org).id(id))
+		}
+	case *data.FollowUp:
+		if r.Mission != "" {
+			keys = append(keys, ixKey(ixFollowUpByMission).id(r.Mission).date(r.Due).id(id))
+		}
+		if r.Org != "" {
+			keys = append(keys, ixKey(ixFollowUpByOrg).id(r.Org).date(r.Due).id(id))
+		}
+		if r.Meeting != "" {
+			keys = append(keys, ixKey(ixFollowUpByMeeting).id(r.Meeting).id(id))
+		}
+		keys = append(keys,
+			ixKey(ixFollowUpByStatus).str(string(r.Status)).date(r.Due).id(id),
+			ixKey(ixFollowUpByDue).date(r.Due).id(id))
+	case *data.Organization:
+		keys = append(keys, ixKey(ixOrgByKind).str(string(r.OrgKind)).id(id))
+	case *data.Attachment:
+		if r.Record != "" {
+			keys = append(keys, ixKey(ixAttachmentByRec).id(r.Record).id(id))
+		}
+	}
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i] = k
+	}
+	return out
+}
+
+func uniq(ids []data.ID) []data.ID {
+	seen := map[data.ID]bool{}
+	var out []data.ID
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// terms returns the record's search tokens with the highest weight each
+// appears with.
+func terms(rec data.Record) map[string]uint8 {
+	out := map[string]uint8{}
+	for _, wt := range rec.SearchText() {
+		for _, tok := range locale.Tokens(wt.Text) {
+			if len(tok) > maxTermLen {
+				tok = tok[:maxTermLen]
+			}
+			if wt.Weight > out[tok] {
+				out[tok] = wt.Weight
+			}
+		}
+	}
+	return out
+}
+
+// maxTermLen bounds a term key; longer tokens (URLs, pasted hashes) are
+// still found by their first 64 bytes.
+const maxTermLen = 64
+
+func termKeys(rec data.Record, raw [16]byte) [][]byte {
+	t := terms(rec)
+	keys := make([][]byte, 0, len(t))
+	for tok, w := range t {
+		keys = append(keys, termKey(tok, raw, w, rec.Kind()))
+	}
+	return keys
+}
+
+// checkRefs makes sure every record rec points to exists and is of the
+// expected kind, so a typo in an ID is an error, not a dangling link.
+func (w *write) checkRefs(rec data.Record) error {
+	type ref struct {
+		field string
+		id    data.ID
+		kind  data.Kind
+	}
+	var refs []ref
+	add := func(field string, k data.Kind, ids ...data.ID) {
+		for _, id := range ids {
+			if id != "" {
+				refs = append(refs, ref{field, id, k})
+			}
+		}
+	}
+	switch r := rec.(type) {
+	case *data.Mission:
+		add("members", data.KindOrg, r.Members...)
+		add("hosts", data.KindOrg, r.Hosts...)
+		add("delegates", data.KindContact, r.Delegates...)
+	case *data.Organization:
+		add("logo", data.KindAttachment, r.Logo)
+	case *data.Contact:
+		add("org", data.KindOrg, r.Org)
+	case *data.Meeting:
+		add("mission", data.KindMission, r.Mission)
+		add("orgs", data.KindOrg, r.Orgs...)
+		add("attendees", data.KindContact, r.Attendees...)
+		add("delegates", data.KindContact, r.Delegates...)
+	case *data.FollowUp:
+		add("mission", data.KindMission, r.Mission)
+		add("meeting", data.KindMeeting, r.Meeting)
+		add("org", data.KindOrg, r.Org)
+		add("contact", data.KindContact, r.Contact)
+	}
+	for _, rf := range refs {
+		raw, err := rf.id.Bytes()
+		if err != nil {
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "is not a record ID"}
+		}
+		e, err := readEnvelope(w.txn, raw)
+		if errors.Is(err, badger.ErrKeyNotFound) || (err == nil && e.Deleted != 0) {
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "no such " + string(rf.kind)}
+		}
+		if err != nil {
+			return err
+		}
+		if e.Kind != rf.kind {
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "is a " + string(e.Kind) + ", not a " + string(rf.kind)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/clusme/fieldbook/data"
+)
+
+// SchemaVersion is the layout this code writes.
+//
+//	1  records, list keys, secondary indexes, change log (first release)
+//	2  adds the search index (terms) and per-kind record counts
+const SchemaVersion = 2
+
+// migration upgrades the store from version From to From+1. Migrations run
+// in order, each in its own transactions, and the version key is written
+// after the migration's data, so an interrupted upgrade simply runs again.
+type migration struct {
+	From int
+	Name string
+	Run  func(ctx context.Context, s *Store) error
+}
+
+var migrations = []migration{
+	{From: 1, Name: "build search index and record counts", Run: rebuildDerived},
+}
+
+func (s *Store) schema() (int, bool, error) {
+	var v uint64
+	var found bool
+	err := s.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get(metaKey("schema"))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		found = true
+		v = getMetaUint(txn, "schema")
+		return err
+	})
+	return int(v), found, err
+}
+
+func (s *Store) setSchema(v int) error {
+	return s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey("schema"), u64(uint64(v))) })
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	v, found, err := s.schema()
+	if err != nil {
+		return err
+	}
+	if !found {
+		return s.setSchema(SchemaVersion) // a new store
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("%w: the data was written by a newer Fieldbook (schema %d; this version reads up to %d): please update Fieldbook", data.ErrSchema, v, SchemaVersion)
+	}
+	for _, m := range migrations {
+		if m.From < v {
+			continue
+		}
+		if m.From != v {
+			return fmt.Errorf("%w: no migration from schema %d", data.ErrSchema, v)
+		}
+		if err := m.Run(ctx, s); err != nil {
+			return fmt.Errorf("migrate schema %d→%d (%s): %w", v, v+1, m.Name, err)
+		}
+		v++
+		if err := s.setSchema(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rebuildDerived recomputes everything that is derived from the records —
+// search terms and the per-kind counts — from scratch.
+func rebuildDerived(ctx context.Context, s *Store) error {
+	for _, p := range []byte{pTerm, pCount} {
+		if err := s.db.DropPrefix([]byte{p}); err != nil {
+			return err
+		}
+	}
+	counts := map[data.Kind]uint64{}
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRecord}, PrefetchValues: true, PrefetchSize: 100})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var raw [16]byte
+			copy(raw[:], it.Item().Key()[1:])
+			e, err := readEnvelope(txn, raw)
+			if err != nil {
+				return err
+			}
+			if e.Deleted != 0 {
+				continue
+			}
+			rec, err := e.record()
+			if err != nil {
+				return err
+			}
+			counts[rec.Kind()]++
+			for _, k := range termKeys(rec, raw) {
+				if err := wb.Set(k, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for k, n := range counts {
+		if err := wb.Set(countKey(k), u64(n)); err != nil {
+			return err
+		}
+	}
+	return wb.Flush()
+}

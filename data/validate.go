@@ -1,0 +1,337 @@
+package data
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // zones must resolve on every OS, also without a system zoneinfo
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+// Date is a calendar day, "YYYY-MM-DD". Kept as text so it sorts and
+// compares directly and means the same day in every time zone.
+type Date string
+
+// DateLayout is the only date format Fieldbook reads and writes.
+const DateLayout = "2006-01-02"
+
+// ParseDate checks s is YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	if _, err := time.Parse(DateLayout, s); err != nil {
+		return "", fmt.Errorf("%w: date %q is not YYYY-MM-DD", ErrInvalid, s)
+	}
+	return Date(s), nil
+}
+
+// Time returns the day at midnight UTC; zero for an empty or bad date.
+func (d Date) Time() time.Time {
+	t, _ := time.Parse(DateLayout, string(d))
+	return t
+}
+
+// DateOf returns the calendar day of t in t's location.
+func DateOf(t time.Time) Date { return Date(t.Format(DateLayout)) }
+
+// CountryName returns the English name of an ISO 3166 code, or "" if unknown.
+func CountryName(code string) string {
+	if code == "" {
+		return ""
+	}
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return ""
+	}
+	return display.English.Regions().Name(r)
+}
+
+// Prepare fills defaults (confidentiality, statuses, UTC instants, upper-case
+// codes) and validates rec. The store calls it on every save.
+func Prepare(rec Record) error {
+	b := rec.Meta()
+	if b.Confidentiality == "" {
+		b.Confidentiality = Shared
+	}
+	switch b.Confidentiality {
+	case Shared, Office, Private:
+	default:
+		return fieldErr(rec.Kind(), "confidentiality", string(b.Confidentiality), "must be shared, office or private")
+	}
+	normalize(rec)
+	return rec.Validate()
+}
+
+func normalize(rec Record) {
+	switch r := rec.(type) {
+	case *Mission:
+		r.Name = strings.TrimSpace(r.Name)
+		r.Country = strings.ToUpper(strings.TrimSpace(r.Country))
+	case *Organization:
+		r.Name = strings.TrimSpace(r.Name)
+		r.Country = strings.ToUpper(strings.TrimSpace(r.Country))
+	case *Contact:
+		r.GivenName = strings.TrimSpace(r.GivenName)
+		r.FamilyName = strings.TrimSpace(r.FamilyName)
+	case *Meeting:
+		r.Title = strings.TrimSpace(r.Title)
+		if r.MeetingKind == "" {
+			r.MeetingKind = MeetingOther
+		}
+		r.Start = r.Start.UTC()
+	case *FollowUp:
+		r.Title = strings.TrimSpace(r.Title)
+		if r.Status == "" {
+			r.Status = StatusOpen
+		}
+		if r.Priority == "" {
+			r.Priority = PriorityNormal
+		}
+	case *Attachment:
+		r.SHA256 = strings.ToLower(r.SHA256)
+	}
+}
+
+func required(k Kind, field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fieldErr(k, field, "", "is required")
+	}
+	return nil
+}
+
+func checkCountry(k Kind, field, v string, need bool) error {
+	if v == "" {
+		if need {
+			return fieldErr(k, field, "", "is required")
+		}
+		return nil
+	}
+	r, err := language.ParseRegion(v)
+	if err != nil || !r.IsCountry() || len(v) != 2 {
+		return fieldErr(k, field, v, "is not an ISO 3166 two-letter country code")
+	}
+	return nil
+}
+
+func checkZone(k Kind, field, v string) error {
+	if v == "" {
+		return fieldErr(k, field, "", "is required (an IANA zone such as Africa/Johannesburg)")
+	}
+	if _, err := time.LoadLocation(v); err != nil || v == "Local" {
+		return fieldErr(k, field, v, "is not an IANA time zone")
+	}
+	return nil
+}
+
+func checkDate(k Kind, field string, d Date, need bool) error {
+	if d == "" {
+		if need {
+			return fieldErr(k, field, "", "is required (YYYY-MM-DD)")
+		}
+		return nil
+	}
+	if _, err := time.Parse(DateLayout, string(d)); err != nil {
+		return fieldErr(k, field, string(d), "is not a date (YYYY-MM-DD)")
+	}
+	return nil
+}
+
+func checkEmail(k Kind, field, v string) error {
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || !strings.Contains(v[strings.IndexByte(v, '@')+1:], ".") {
+		return fieldErr(k, field, v, "is not a valid e-mail address")
+	}
+	return nil
+}
+
+func checkIDs(k Kind, field string, ids ...ID) error {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		if _, err := id.Bytes(); err != nil {
+			return fieldErr(k, field, string(id), "is not a record ID")
+		}
+	}
+	return nil
+}
+
+var (
+	phoneRE    = regexp.MustCompile(`^\+?[0-9 ()./-]{3,}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+	shaRE      = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+func (m *Mission) Validate() error {
+	k := m.Kind()
+	if err := required(k, "name", m.Name); err != nil {
+		return err
+	}
+	if err := checkCountry(k, "country", m.Country, true); err != nil {
+		return err
+	}
+	if err := checkDate(k, "start", m.Start, true); err != nil {
+		return err
+	}
+	if err := checkDate(k, "end", m.End, true); err != nil {
+		return err
+	}
+	if m.End < m.Start {
+		return fieldErr(k, "end", string(m.End), "is before the start "+string(m.Start))
+	}
+	if err := checkZone(k, "tz", m.TimeZone); err != nil {
+		return err
+	}
+	if err := checkIDs(k, "members", m.Members...); err != nil {
+		return err
+	}
+	if err := checkIDs(k, "hosts", m.Hosts...); err != nil {
+		return err
+	}
+	return checkIDs(k, "delegates", m.Delegates...)
+}
+
+func (o *Organization) Validate() error {
+	k := o.Kind()
+	if err := required(k, "name", o.Name); err != nil {
+		return err
+	}
+	switch o.OrgKind {
+	case OrgMember, OrgHost, OrgPartner, OrgProvider:
+	default:
+		return fieldErr(k, "kind", string(o.OrgKind), "must be member, host, partner or provider")
+	}
+	if err := checkCountry(k, "country", o.Country, false); err != nil {
+		return err
+	}
+	if o.Website != "" {
+		u, err := url.Parse(o.Website)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fieldErr(k, "website", o.Website, "is not a web address (https://…)")
+		}
+	}
+	if o.Email != "" {
+		if err := checkEmail(k, "email", o.Email); err != nil {
+			return err
+		}
+	}
+	if o.Phone != "" && !phoneRE.MatchString(o.Phone) {
+		return fieldErr(k, "phone", o.Phone, "is not a phone number")
+	}
+	if o.Employees < 0 {
+		return fieldErr(k, "employees", fmt.Sprint(o.Employees), "cannot be negative")
+	}
+	return checkIDs(k, "logo", o.Logo)
+}
+
+func (c *Contact) Validate() error {
+	k := c.Kind()
+	if c.GivenName == "" && c.FamilyName == "" {
+		return fieldErr(k, "family_name", "", "a given or family name is required")
+	}
+	for _, e := range c.Emails {
+		if err := checkEmail(k, "emails", e); err != nil {
+			return err
+		}
+	}
+	for _, p := range c.Phones {
+		if !phoneRE.MatchString(p) {
+			return fieldErr(k, "phones", p, "is not a phone number")
+		}
+	}
+	if err := checkDate(k, "consent_date", c.ConsentDate, false); err != nil {
+		return err
+	}
+	return checkIDs(k, "org", c.Org)
+}
+
+func (m *Meeting) Validate() error {
+	k := m.Kind()
+	if err := required(k, "mission", string(m.Mission)); err != nil {
+		return err
+	}
+	if err := required(k, "title", m.Title); err != nil {
+		return err
+	}
+	switch m.MeetingKind {
+	case MeetingPlantVisit, MeetingB2B, MeetingFair, MeetingSeminar, MeetingOther:
+	default:
+		return fieldErr(k, "kind", string(m.MeetingKind), "must be plant_visit, b2b, fair, seminar or other")
+	}
+	if m.Start.IsZero() {
+		return fieldErr(k, "start", "", "is required")
+	}
+	if err := checkZone(k, "tz", m.TimeZone); err != nil {
+		return err
+	}
+	if m.DurationMin < 0 || m.DurationMin > 24*60 {
+		return fieldErr(k, "duration_min", fmt.Sprint(m.DurationMin), "must be between 0 and 1440 minutes")
+	}
+	switch m.Interest {
+	case InterestNone, InterestCold, InterestWarm, InterestHot:
+	default:
+		return fieldErr(k, "interest", string(m.Interest), "must be cold, warm or hot")
+	}
+	for _, o := range m.Opportunities {
+		if strings.TrimSpace(o.Title) == "" {
+			return fieldErr(k, "opportunities", "", "every opportunity needs a title")
+		}
+		if o.Value < 0 {
+			return fieldErr(k, "opportunities", o.Title, "estimated value cannot be negative")
+		}
+		if o.Currency != "" && !currencyRE.MatchString(o.Currency) {
+			return fieldErr(k, "opportunities", o.Currency, "currency must be an ISO 4217 code such as EUR")
+		}
+	}
+	if err := checkIDs(k, "mission", m.Mission); err != nil {
+		return err
+	}
+	if err := checkIDs(k, "orgs", m.Orgs...); err != nil {
+		return err
+	}
+	if err := checkIDs(k, "attendees", m.Attendees...); err != nil {
+		return err
+	}
+	return checkIDs(k, "delegates", m.Delegates...)
+}
+
+func (f *FollowUp) Validate() error {
+	k := f.Kind()
+	if err := required(k, "title", f.Title); err != nil {
+		return err
+	}
+	if err := checkDate(k, "due", f.Due, true); err != nil {
+		return err
+	}
+	if err := checkDate(k, "done_at", f.DoneAt, false); err != nil {
+		return err
+	}
+	switch f.Status {
+	case StatusOpen, StatusInProgress, StatusDone, StatusDropped:
+	default:
+		return fieldErr(k, "status", string(f.Status), "must be open, in_progress, done or dropped")
+	}
+	switch f.Priority {
+	case PriorityLow, PriorityNormal, PriorityHigh:
+	default:
+		return fieldErr(k, "priority", string(f.Priority), "must be low, normal or high")
+	}
+	return checkIDs(k, "mission", f.Mission, f.Meeting, f.Org, f.Contact)
+}
+
+func (a *Attachment) Validate() error {
+	k := a.Kind()
+	if err := required(k, "name", a.Name); err != nil {
+		return err
+	}
+	if !shaRE.MatchString(a.SHA256) {
+		return fieldErr(k, "sha256", a.SHA256, "is not a SHA-256 in hex")
+	}
+	if a.Size < 0 {
+		return fieldErr(k, "size", fmt.Sprint(a.Size), "cannot be negative")
+	}
+	return checkIDs(k, "record", a.Record)
+}

@@ -1,0 +1,19 @@
+// Command fieldbook is an offline-first notebook for trade-mission
+// delegations: meetings, business cards, follow-ups and documents, in a
+// Fyne GUI or as headless commands. See README.md and DESIGN.md.
+package main
+
+import (
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/clusme/fieldbook/app/cli"
+	"github.com/clusme/fieldbook/app/gui"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr, func(opt cli.GUIOptions) error {
+		return gui.Run(fyneapp.NewWithID(gui.AppID), opt)
+	}))
+}
