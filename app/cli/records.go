@@ -337,4 +337,3 @@ func cmdDelete(e *env, args []string) error {
 	fmt.Fprintf(e.out, "deleted %s\n", id)
 	return nil
 }
-

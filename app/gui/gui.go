@@ -1,0 +1,46 @@
+// Package gui holds Fieldbook's Fyne desktop interface. It is the only
+// package that imports fyne.io/fyne/v2, and it does not import Fyne's app
+// driver (main does), so its screens are tested headless with
+// fyne.io/fyne/v2/test against a real store.
+//
+// Threading: store calls run on goroutines, never on the UI goroutine; their
+// results come back through fyne.Do.
+package gui
+
+import (
+	"context"
+	"os"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/clusme/fieldbook/app/cli"
+	"github.com/clusme/fieldbook/app/i18n"
+	"github.com/clusme/fieldbook/data/locale"
+	"github.com/clusme/fieldbook/resources"
+)
+
+// AppID is the application ID (also in FyneApp.toml).
+const AppID = "eu.clusme.fieldbook"
+
+// Run shows the main window on a and blocks until the app quits; the store
+// is closed before it returns.
+func Run(a fyne.App, opt cli.GUIOptions) error {
+	lang := opt.Lang
+	if !opt.LangSet {
+		if saved := a.Preferences().String(prefLanguage); saved != "" {
+			lang = locale.Match(saved)
+		}
+	}
+	i18n.SetLanguage(lang)
+	// Fyne's built-in dialogs follow the LANGUAGE variable on Linux.
+	os.Setenv("LANGUAGE", locale.Code(lang))
+	a.SetIcon(fyne.NewStaticResource("icon.png", resources.Icon()))
+	w := newMainWindow(a, opt)
+	w.win.Show()
+	w.open(context.Background())
+	a.Run()
+	w.close()
+	return nil
+}
+
+const prefLanguage = "language"

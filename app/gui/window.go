@@ -1,0 +1,335 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/clusme/fieldbook/app/cli"
+	"github.com/clusme/fieldbook/app/i18n"
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/sample"
+	"github.com/clusme/fieldbook/data/store"
+)
+
+// mainWindow is the first window: the missions on the left, the selected
+// mission's meetings in the middle, the selected meeting on the right.
+type mainWindow struct {
+	app fyne.App
+	win fyne.Window
+	opt cli.GUIOptions
+	st  *store.Store
+	ctx context.Context
+	// do runs a UI update from a background goroutine: fyne.Do, except in
+	// tests, where the test goroutine plays the UI goroutine.
+	do func(func())
+
+	// State below is touched only on the UI goroutine.
+	missions   []*data.Mission
+	meetings   []*data.Meeting
+	names      map[data.ID]string // labels of linked records
+	selMission int
+
+	body        *fyne.Container // swapped between loading, error, empty and main views
+	missionList *widget.List
+	meetingList *widget.List
+	header      *widget.Label
+	subheader   *widget.Label
+	detail      *fyne.Container
+	status      *widget.Label
+	mainView    fyne.CanvasObject
+	homeZone    *time.Location
+}
+
+func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
+	w := &mainWindow{app: a, opt: opt, ctx: context.Background(), selMission: -1, names: map[data.ID]string{}, homeZone: time.Local, do: fyne.Do}
+	w.win = a.NewWindow(i18n.T("app.title"))
+	w.win.Resize(fyne.NewSize(1180, 720))
+	w.win.SetMaster()
+	w.body = container.NewStack(w.message(i18n.T("status.opening"), nil))
+	w.status = widget.NewLabel("")
+	w.win.SetContent(container.NewBorder(nil, w.status, nil, nil, w.body))
+	w.mainView = w.buildMain()
+	w.shortcuts()
+	return w
+}
+
+func (w *mainWindow) shortcuts() {
+	c := w.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.app.Quit() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.win.Close() })
+}
+
+func (w *mainWindow) buildMain() fyne.CanvasObject {
+	w.missionList = widget.NewList(
+		func() int { return len(w.missions) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(name, sub)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			m := w.missions[id]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(m.Name)
+			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s – %s · %s", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country)))
+		})
+	w.missionList.OnSelected = func(id widget.ListItemID) { w.selectMission(id) }
+
+	w.meetingList = widget.NewList(
+		func() int { return len(w.meetings) },
+		func() fyne.CanvasObject {
+			when := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, when, nil, container.NewVBox(title, sub))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			m := w.meetings[id]
+			b := o.(*fyne.Container)
+			center := b.Objects[0].(*fyne.Container)
+			center.Objects[0].(*widget.Label).SetText(privateMark(m.Confidentiality) + m.Title)
+			center.Objects[1].(*widget.Label).SetText(w.meetingSubtitle(m))
+			b.Objects[1].(*widget.Label).SetText(formatDate(data.DateOf(m.Local())) + "\n" + m.Local().Format("15:04"))
+		})
+	w.meetingList.OnSelected = func(id widget.ListItemID) { w.showMeeting(w.meetings[id]) }
+
+	w.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.header.Truncation = fyne.TextTruncateEllipsis
+	w.subheader = widget.NewLabel("")
+	w.subheader.Wrapping = fyne.TextWrapWord
+	w.detail = container.NewVBox(widget.NewLabel(i18n.T("meeting.none")))
+
+	missions := container.NewBorder(widget.NewLabelWithStyle(i18n.T("missions.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.missionList)
+	meetings := container.NewBorder(container.NewVBox(w.header, w.subheader, widget.NewSeparator()), nil, nil, nil, w.meetingList)
+	right := container.NewHSplit(meetings, container.NewVScroll(container.NewPadded(w.detail)))
+	right.Offset = 0.55
+	split := container.NewHSplit(missions, right)
+	split.Offset = 0.24
+	return split
+}
+
+// message is a centred text with an optional action button.
+func (w *mainWindow) message(text string, action *widget.Button) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Alignment = fyne.TextAlignCenter
+	box := container.NewVBox(l)
+	if action != nil {
+		box.Add(container.NewCenter(action))
+	}
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 160), box))
+}
+
+func (w *mainWindow) show(o fyne.CanvasObject) {
+	w.body.Objects = []fyne.CanvasObject{o}
+	w.body.Refresh()
+}
+
+// open opens the store off the UI goroutine and then loads the missions.
+func (w *mainWindow) open(ctx context.Context) {
+	go func() {
+		st, err := store.Open(ctx, w.opt.DataDir, store.Options{Verbose: w.opt.Verbose})
+		w.do(func() {
+			if err != nil {
+				w.show(w.message(i18n.T("error.open", err.Error()), widget.NewButton(i18n.T("action.quit"), w.app.Quit)))
+				return
+			}
+			w.st = st
+			w.reload()
+		})
+	}()
+}
+
+func (w *mainWindow) close() {
+	if w.st != nil {
+		w.st.Close()
+		w.st = nil
+	}
+}
+
+// reload fetches the missions and counts in the background.
+func (w *mainWindow) reload() {
+	st := w.st
+	go func() {
+		recs, err := st.List(w.ctx, store.Query{Kind: data.KindMission})
+		stats := st.Stats(w.ctx)
+		missions := make([]*data.Mission, 0, len(recs))
+		for _, r := range recs {
+			missions = append(missions, r.(*data.Mission))
+		}
+		// Newest mission first: the one a delegate is on, or just back from.
+		sort.SliceStable(missions, func(i, j int) bool { return missions[i].Start > missions[j].Start })
+		w.do(func() {
+			if err != nil {
+				w.show(w.message(i18n.T("error.load", err.Error()), nil))
+				return
+			}
+			w.status.SetText(i18n.T("status.counts", stats[data.KindMission], stats[data.KindOrg], stats[data.KindContact], stats[data.KindMeeting], stats[data.KindFollowUp]))
+			if len(missions) == 0 {
+				w.showEmpty()
+				return
+			}
+			w.missions = missions
+			w.show(w.mainView)
+			w.missionList.Refresh()
+			sel := 0
+			if w.selMission >= 0 && w.selMission < len(missions) {
+				sel = w.selMission
+			}
+			w.missionList.Select(sel)
+		})
+	}()
+}
+
+func (w *mainWindow) showEmpty() {
+	var btn *widget.Button
+	btn = widget.NewButtonWithIcon(i18n.T("empty.load"), theme.DownloadIcon(), func() {
+		btn.Disable()
+		btn.SetText(i18n.T("empty.loading"))
+		st := w.st
+		go func() {
+			_, err := sample.Load(w.ctx, st)
+			w.do(func() {
+				if err != nil {
+					w.show(w.message(i18n.T("error.load", err.Error()), nil))
+					return
+				}
+				w.reload()
+			})
+		}()
+	})
+	btn.Importance = widget.HighImportance
+	w.show(w.message(i18n.T("empty.title")+"\n\n"+i18n.T("empty.body"), btn))
+}
+
+// selectMission loads the meetings of mission i, and the names of the
+// organizations they involve, in the background.
+func (w *mainWindow) selectMission(i int) {
+	if i < 0 || i >= len(w.missions) {
+		return
+	}
+	w.selMission = i
+	m := w.missions[i]
+	w.header.SetText(m.Name)
+	w.subheader.SetText(i18n.T("mission.summary", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country), m.TimeZone))
+	st := w.st
+	go func() {
+		recs, err := st.List(w.ctx, store.Query{Kind: data.KindMeeting, Mission: m.ID})
+		meetings := make([]*data.Meeting, 0, len(recs))
+		names := map[data.ID]string{}
+		for _, r := range recs {
+			mt := r.(*data.Meeting)
+			meetings = append(meetings, mt)
+			for _, id := range append(append([]data.ID{}, mt.Orgs...), append(mt.Attendees, mt.Delegates...)...) {
+				if _, ok := names[id]; !ok {
+					if rec, err := st.Get(w.ctx, id); err == nil {
+						names[id] = rec.Label()
+					} else {
+						names[id] = i18n.T("record.missing")
+					}
+				}
+			}
+		}
+		open, _ := st.List(w.ctx, store.Query{Kind: data.KindFollowUp, Mission: m.ID, Status: data.StatusOpen})
+		w.do(func() {
+			if w.selMission != i {
+				return // the user has moved on
+			}
+			if err != nil {
+				w.subheader.SetText(i18n.T("error.load", err.Error()))
+				return
+			}
+			w.meetings = meetings
+			w.names = names
+			w.subheader.SetText(i18n.T("mission.summary", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country), m.TimeZone) +
+				"\n" + i18n.T("mission.counts", len(meetings), len(open)))
+			w.meetingList.UnselectAll()
+			w.meetingList.Refresh()
+			w.meetingList.ScrollToTop()
+			w.detail.Objects = []fyne.CanvasObject{widget.NewLabel(i18n.T("meeting.none"))}
+			w.detail.Refresh()
+		})
+	}()
+}
+
+func (w *mainWindow) nameList(ids []data.ID) string {
+	var out []string
+	for _, id := range ids {
+		if n, ok := w.names[id]; ok {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func (w *mainWindow) meetingSubtitle(m *data.Meeting) string {
+	parts := []string{i18n.T("meeting.kind." + string(m.MeetingKind))}
+	if orgs := w.nameList(m.Orgs); orgs != "" {
+		parts = append(parts, orgs)
+	}
+	if m.Interest != "" {
+		parts = append(parts, i18n.T("interest."+string(m.Interest)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// showMeeting fills the detail pane; everything it needs is in memory.
+func (w *mainWindow) showMeeting(m *data.Meeting) {
+	title := widget.NewLabelWithStyle(privateMark(m.Confidentiality)+m.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Wrapping = fyne.TextWrapWord
+	objs := []fyne.CanvasObject{title}
+	row := func(label, value string) {
+		if strings.TrimSpace(value) == "" {
+			return
+		}
+		l := widget.NewLabel(value)
+		l.Wrapping = fyne.TextWrapWord
+		objs = append(objs, widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), l)
+	}
+	local := m.Local()
+	when := i18n.T("meeting.when.local", formatDate(data.DateOf(local)), local.Format("15:04"), m.TimeZone)
+	if m.DurationMin > 0 {
+		when += " · " + i18n.T("meeting.duration", m.DurationMin)
+	}
+	home := m.Start.In(w.homeZone)
+	when += "\n" + i18n.T("meeting.when.home", formatDate(data.DateOf(home)), home.Format("15:04"), w.homeZone.String())
+	row(i18n.T("meeting.field.when"), when)
+	row(i18n.T("meeting.field.kind"), w.meetingSubtitle(m))
+	row(i18n.T("meeting.field.location"), m.Location)
+	row(i18n.T("meeting.field.attendees"), w.nameList(m.Attendees))
+	row(i18n.T("meeting.field.delegates"), w.nameList(m.Delegates))
+	var opps []string
+	for _, o := range m.Opportunities {
+		s := o.Title
+		if o.Value > 0 {
+			s += " — " + formatMoney(o.Value, o.Currency)
+		}
+		opps = append(opps, s)
+	}
+	row(i18n.T("meeting.field.opportunities"), strings.Join(opps, "\n"))
+	row(i18n.T("meeting.field.tags"), strings.Join(m.Tags, ", "))
+	row(i18n.T("meeting.field.confidentiality"), i18n.T("confidentiality."+string(m.Confidentiality)))
+	row(i18n.T("meeting.field.notes"), m.Notes)
+	w.detail.Objects = objs
+	w.detail.Refresh()
+}
+
+func privateMark(c data.Confidentiality) string {
+	if c == data.Private {
+		return "🔒 "
+	}
+	return ""
+}

@@ -1,0 +1,186 @@
+package gui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/language"
+
+	"github.com/clusme/fieldbook/app/cli"
+	"github.com/clusme/fieldbook/app/i18n"
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/sample"
+	"github.com/clusme/fieldbook/data/store"
+)
+
+// uiQueue carries the window's UI updates to the test goroutine, which
+// plays the UI goroutine: updates run one at a time, in order, as with
+// fyne.Do in the real app (Fyne's test driver would run them at once on
+// the calling goroutine instead).
+var uiQueue = make(chan func(), 1000)
+
+// waitFor runs queued UI updates until cond holds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case f := <-uiQueue:
+			f()
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+	// Finish updates already queued, so the state is settled.
+	for {
+		select {
+		case f := <-uiQueue:
+			f()
+		case <-time.After(50 * time.Millisecond):
+			return
+		}
+	}
+}
+
+func newTestWindow(t *testing.T, dir string) *mainWindow {
+	t.Helper()
+	a := test.NewTempApp(t)
+	i18n.SetLanguage(language.English)
+	w := newMainWindow(a, cli.GUIOptions{DataDir: dir})
+	w.homeZone, _ = time.LoadLocation("Europe/Helsinki")
+	w.do = func(f func()) { uiQueue <- f }
+	w.win.Show()
+	t.Cleanup(w.close)
+	w.open(context.Background())
+	return w
+}
+
+func seeded(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(context.Background(), dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sample.Load(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	return dir
+}
+
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch x := o.(type) {
+	case *widget.Button:
+		if x.Text == text {
+			return x
+		}
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+func TestMainWindowShowsMissionsAndMeetingsFromTheStore(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+	// Newest first: Tashkent (May) before Richards Bay (March).
+	waitFor(t, "Tashkent meetings", func() bool { return len(w.meetings) == 13 })
+	func() {
+		if w.missions[0].Country != "UZ" || w.header.Text != w.missions[0].Name {
+			t.Errorf("first mission %q, header %q", w.missions[0].Name, w.header.Text)
+		}
+		if !strings.Contains(w.status.Text, "2 missions") || !strings.Contains(w.status.Text, "28 meetings") {
+			t.Errorf("status %q", w.status.Text)
+		}
+		if !strings.Contains(w.subheader.Text, "13 meetings") {
+			t.Errorf("subheader %q", w.subheader.Text)
+		}
+		w.missionList.Select(1)
+	}()
+	waitFor(t, "Richards Bay meetings", func() bool { return w.header.Text == w.missions[1].Name && len(w.meetings) == 15 })
+	var first *data.Meeting
+	first = w.meetings[0]
+	w.meetingList.Select(0)
+	var shown []string
+	for _, o := range w.detail.Objects {
+		if l, ok := o.(*widget.Label); ok {
+			shown = append(shown, l.Text)
+		}
+	}
+	text := strings.Join(shown, "\n")
+	if !strings.Contains(text, first.Title) || !strings.Contains(text, first.Notes) {
+		t.Fatalf("detail does not show the meeting: %s", text)
+	}
+	// Mission time (Johannesburg, UTC+2) and home time (Helsinki, UTC+2 in
+	// March) are both shown.
+	if !strings.Contains(text, "Africa/Johannesburg") || !strings.Contains(text, "Europe/Helsinki") {
+		t.Fatalf("detail lacks mission or home time: %s", text)
+	}
+	img := w.win.Canvas().Capture()
+	if img.Bounds().Dx() == 0 {
+		t.Fatal("nothing rendered")
+	}
+}
+
+func TestEmptyStoreOffersSampleData(t *testing.T) {
+	w := newTestWindow(t, t.TempDir())
+	var btn *widget.Button
+	waitFor(t, "the offer to load samples", func() bool {
+		btn = findButton(w.body, i18n.T("empty.load"))
+		return btn != nil
+	})
+	test.Tap(btn)
+	waitFor(t, "sample missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+}
+
+func TestDataDirInUseIsShown(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(context.Background(), dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w := newTestWindow(t, dir)
+	waitFor(t, "the error", func() bool { return findButton(w.body, i18n.T("action.quit")) != nil })
+	var found bool
+	found = containsText(w.body, "in use by another Fieldbook")
+	if !found {
+		t.Fatal("the window does not say the data is in use")
+	}
+}
+
+func containsText(o fyne.CanvasObject, s string) bool {
+	switch x := o.(type) {
+	case *widget.Label:
+		return strings.Contains(x.Text, s)
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			if containsText(c, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestFinnishWindow(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	defer i18n.SetLanguage(language.English)
+	i18n.SetLanguage(language.Finnish)
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+	w.reload()
+	waitFor(t, "Finnish status", func() bool { return strings.Contains(w.status.Text, "matkaa") })
+	if got := formatDate("2026-03-10"); got != "10.3.2026" {
+		t.Fatalf("Finnish date %q", got)
+	}
+}
