@@ -1,6 +1,11 @@
 package gui
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
@@ -36,4 +41,23 @@ func countryLabel(code string) string {
 func formatMoney(v float64, currency string) string {
 	p := message.NewPrinter(language.Make(i18n.Language()))
 	return p.Sprintf("%.0f", v) + " " + currency
+}
+
+// zoneName is the IANA name of loc. For the OS's local zone Go only knows
+// "Local", so it is read from TZ or the /etc/localtime link, falling back
+// to the zone's abbreviation.
+func zoneName(loc *time.Location) string {
+	if loc.String() != "Local" {
+		return loc.String()
+	}
+	if tz := os.Getenv("TZ"); tz != "" && !strings.HasPrefix(tz, ":") {
+		return tz
+	}
+	if target, err := filepath.EvalSymlinks("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(target, "zoneinfo/"); ok {
+			return name
+		}
+	}
+	abbr, _ := time.Now().In(loc).Zone()
+	return abbr
 }

@@ -290,14 +290,14 @@ func (w *mainWindow) meetingSubtitle(m *data.Meeting) string {
 func (w *mainWindow) showMeeting(m *data.Meeting) {
 	title := widget.NewLabelWithStyle(privateMark(m.Confidentiality)+m.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
-	objs := []fyne.CanvasObject{title}
+	form := widget.NewForm()
 	row := func(label, value string) {
 		if strings.TrimSpace(value) == "" {
 			return
 		}
 		l := widget.NewLabel(value)
 		l.Wrapping = fyne.TextWrapWord
-		objs = append(objs, widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), l)
+		form.Append(label, l)
 	}
 	local := m.Local()
 	when := i18n.T("meeting.when.local", formatDate(data.DateOf(local)), local.Format("15:04"), m.TimeZone)
@@ -305,7 +305,7 @@ func (w *mainWindow) showMeeting(m *data.Meeting) {
 		when += " · " + i18n.T("meeting.duration", m.DurationMin)
 	}
 	home := m.Start.In(w.homeZone)
-	when += "\n" + i18n.T("meeting.when.home", formatDate(data.DateOf(home)), home.Format("15:04"), w.homeZone.String())
+	when += "\n" + i18n.T("meeting.when.home", formatDate(data.DateOf(home)), home.Format("15:04"), zoneName(w.homeZone))
 	row(i18n.T("meeting.field.when"), when)
 	row(i18n.T("meeting.field.kind"), w.meetingSubtitle(m))
 	row(i18n.T("meeting.field.location"), m.Location)
@@ -322,7 +322,9 @@ func (w *mainWindow) showMeeting(m *data.Meeting) {
 	row(i18n.T("meeting.field.opportunities"), strings.Join(opps, "\n"))
 	row(i18n.T("meeting.field.tags"), strings.Join(m.Tags, ", "))
 	row(i18n.T("meeting.field.confidentiality"), i18n.T("confidentiality."+string(m.Confidentiality)))
-	row(i18n.T("meeting.field.notes"), m.Notes)
+	notes := widget.NewLabel(m.Notes)
+	notes.Wrapping = fyne.TextWrapWord
+	objs := []fyne.CanvasObject{title, form, widget.NewSeparator(), widget.NewLabelWithStyle(i18n.T("meeting.field.notes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), notes}
 	w.detail.Objects = objs
 	w.detail.Refresh()
 }

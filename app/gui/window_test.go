@@ -111,13 +111,7 @@ func TestMainWindowShowsMissionsAndMeetingsFromTheStore(t *testing.T) {
 	var first *data.Meeting
 	first = w.meetings[0]
 	w.meetingList.Select(0)
-	var shown []string
-	for _, o := range w.detail.Objects {
-		if l, ok := o.(*widget.Label); ok {
-			shown = append(shown, l.Text)
-		}
-	}
-	text := strings.Join(shown, "\n")
+	text := allText(w.detail)
 	if !strings.Contains(text, first.Title) || !strings.Contains(text, first.Notes) {
 		t.Fatalf("detail does not show the meeting: %s", text)
 	}
@@ -159,18 +153,27 @@ func TestDataDirInUseIsShown(t *testing.T) {
 	}
 }
 
-func containsText(o fyne.CanvasObject, s string) bool {
+func containsText(o fyne.CanvasObject, s string) bool { return strings.Contains(allText(o), s) }
+
+// allText collects the text of every label below o, one per line.
+func allText(o fyne.CanvasObject) string {
 	switch x := o.(type) {
 	case *widget.Label:
-		return strings.Contains(x.Text, s)
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			if containsText(c, s) {
-				return true
-			}
+		return x.Text + "\n"
+	case *widget.Form:
+		var b strings.Builder
+		for _, it := range x.Items {
+			b.WriteString(it.Text + "\n" + allText(it.Widget))
 		}
+		return b.String()
+	case *fyne.Container:
+		var b strings.Builder
+		for _, c := range x.Objects {
+			b.WriteString(allText(c))
+		}
+		return b.String()
 	}
-	return false
+	return ""
 }
 
 func TestFinnishWindow(t *testing.T) {

@@ -7,7 +7,9 @@ package locale
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -56,17 +58,32 @@ func Code(t language.Tag) string {
 	return b.String()
 }
 
-// folder removes combining marks after canonical decomposition, so "ä" and
-// "a", "Й" and "И", "Ў" and "У" compare equal; search indexes and queries
-// are folded alike.
-func newFolder() transform.Transformer {
+// folders removes combining marks after canonical decomposition, so "ä"
+// and "a", "Й" and "И", "Ў" and "У" compare equal; search indexes and
+// queries are folded alike. A chain allocates sizeable buffers, so they are
+// pooled: folding runs for every word of every record saved.
+var folders = sync.Pool{New: func() any {
 	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Fold lower-cases s and strips diacritics: "Jyväskylä" → "jyvaskyla",
 // "Šokolaad" → "sokolaad", "ТОШКЕНТ" → "тошкент", "Ўзбекистон" → "узбекистон".
 func Fold(s string) string {
-	out, _, err := transform.String(newFolder(), s)
+	if isASCII(s) {
+		return foldExtra.Replace(strings.ToLower(s))
+	}
+	t := folders.Get().(transform.Transformer)
+	out, _, err := transform.String(t, s)
+	folders.Put(t)
 	if err != nil {
 		out = s
 	}

@@ -43,8 +43,22 @@ var (
 // the same for the same seed. Records are ordered so references point
 // backwards, as Import requires.
 func Generate(seed uint64, n int) []data.Record {
+	out := make([]data.Record, 0, max(n, 0))
+	generate(seed, n, func(r data.Record) { out = append(out, r) })
+	return out
+}
+
+// meetingRef is what follow-ups need of a generated meeting.
+type meetingRef struct {
+	id, mission, org data.ID
+	start            time.Time
+}
+
+// generate emits the records of Generate one by one, keeping only IDs in
+// memory, so a million records can be generated in constant memory.
+func generate(seed uint64, n int, emit func(data.Record)) {
 	if n <= 0 {
-		return nil
+		return
 	}
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	pick := func(s []string) string { return s[r.IntN(len(s))] }
@@ -62,17 +76,16 @@ func Generate(seed uint64, n int) []data.Record {
 	if over := nMissions + nOrgs + nContacts + nMeetings + nFollow - n; over > 0 {
 		nContacts = max(0, nContacts-over)
 	}
-	out := make([]data.Record, 0, n)
 	orgs := make([]data.ID, 0, nOrgs)
 	for range nOrgs {
 		kinds := []data.OrgKind{data.OrgMember, data.OrgHost, data.OrgHost, data.OrgPartner, data.OrgProvider}
 		o := &data.Organization{Base: data.Base{ID: nextID()},
 			Name:    pick(orgStems) + " " + pick(familyNames) + " " + pick(orgSuffix),
 			OrgKind: kinds[r.IntN(len(kinds))], Country: pick(countries), City: pick(cities),
-			Sector: pick([]string{"Mechatronics", "Cleantech", "Quality services", "Mining equipment", "Water"}),
+			Sector:      pick([]string{"Mechatronics", "Cleantech", "Quality services", "Mining equipment", "Water"}),
 			Description: data.Texts{"en": words(r, 20)}, Employees: 5 + r.IntN(900)}
 		orgs = append(orgs, o.ID)
-		out = append(out, o)
+		emit(o)
 	}
 	contacts := make([]data.ID, 0, nContacts)
 	for range nContacts {
@@ -83,7 +96,7 @@ func Generate(seed uint64, n int) []data.Record {
 			c.Notes = words(r, 12)
 		}
 		contacts = append(contacts, c.ID)
-		out = append(out, c)
+		emit(c)
 	}
 	missions := make([]*data.Mission, 0, nMissions)
 	for m := range nMissions {
@@ -94,9 +107,9 @@ func Generate(seed uint64, n int) []data.Record {
 			Country: country, Start: data.DateOf(start), End: data.DateOf(start.AddDate(0, 0, 4)), TimeZone: tz,
 			Cities: []string{pick(cities)}, Objectives: words(r, 25)}
 		missions = append(missions, ms)
-		out = append(out, ms)
+		emit(ms)
 	}
-	meetings := make([]*data.Meeting, 0, nMeetings)
+	meetings := make([]meetingRef, 0, nMeetings)
 	interests := []data.Interest{data.InterestNone, data.InterestCold, data.InterestWarm, data.InterestHot}
 	mkinds := []data.MeetingKind{data.MeetingB2B, data.MeetingB2B, data.MeetingPlantVisit, data.MeetingFair, data.MeetingSeminar, data.MeetingOther}
 	for range nMeetings {
@@ -117,8 +130,8 @@ func Generate(seed uint64, n int) []data.Record {
 		if r.IntN(20) == 0 {
 			mt.Confidentiality = data.Private
 		}
-		meetings = append(meetings, mt)
-		out = append(out, mt)
+		meetings = append(meetings, meetingRef{mt.ID, mt.Mission, mt.Orgs[0], mt.Start})
+		emit(mt)
 	}
 	statuses := []data.Status{data.StatusOpen, data.StatusOpen, data.StatusInProgress, data.StatusDone, data.StatusDropped}
 	for range nFollow {
@@ -127,14 +140,13 @@ func Generate(seed uint64, n int) []data.Record {
 			Priority: []data.Priority{data.PriorityLow, data.PriorityNormal, data.PriorityHigh}[r.IntN(3)]}
 		if len(meetings) > 0 {
 			mt := meetings[r.IntN(len(meetings))]
-			fu.Meeting, fu.Mission, fu.Org = mt.ID, mt.Mission, mt.Orgs[0]
-			fu.Due = data.DateOf(mt.Start.AddDate(0, 0, 7+r.IntN(60)))
+			fu.Meeting, fu.Mission, fu.Org = mt.id, mt.mission, mt.org
+			fu.Due = data.DateOf(mt.start.AddDate(0, 0, 7+r.IntN(60)))
 		} else {
 			fu.Due = data.DateOf(base.AddDate(0, 0, r.IntN(365)))
 		}
-		out = append(out, fu)
+		emit(fu)
 	}
-	return out
 }
 
 func words(r *rand.Rand, n int) string {
@@ -145,7 +157,33 @@ func words(r *rand.Rand, n int) string {
 	return strings.Join(w, " ")
 }
 
-// LoadGenerated saves Generate(seed, n) into s (idempotent for a seed).
+// LoadGenerated saves Generate(seed, n) into s (idempotent for a seed),
+// generating and saving in slices so memory stays flat at any n.
 func LoadGenerated(ctx context.Context, s *store.Store, seed uint64, n int, progress func(done int)) (store.ImportResult, error) {
-	return s.Import(ctx, Generate(seed, n), progress)
+	var total store.ImportResult
+	var err error
+	done := 0
+	batch := make([]data.Record, 0, 2000)
+	flush := func() {
+		if err != nil || len(batch) == 0 {
+			return
+		}
+		var res store.ImportResult
+		res, err = s.Import(ctx, batch, nil)
+		total.Created += res.Created
+		total.Skipped += res.Skipped
+		done += len(batch)
+		batch = batch[:0]
+		if progress != nil {
+			progress(done)
+		}
+	}
+	generate(seed, n, func(r data.Record) {
+		batch = append(batch, r)
+		if len(batch) == cap(batch) {
+			flush()
+		}
+	})
+	flush()
+	return total, err
 }

@@ -17,6 +17,7 @@ import (
 //	0x04 index parts… id               secondary index entry, empty value
 //	0x05 device seq                    change log entry (JSON data.Change)
 //	0x06 token 0x00 id weight kind     search term, empty value
+//	0x07 id                            search document: (weight word 0x00)*
 //	0x08 kind                          live record count (uint64)
 //	0x09 sha256                        blob content
 const (
@@ -26,6 +27,7 @@ const (
 	pIndex  byte = 0x04
 	pLog    byte = 0x05
 	pTerm   byte = 0x06
+	pDoc    byte = 0x07
 	pCount  byte = 0x08
 	pBlob   byte = 0x09
 )
@@ -65,6 +67,8 @@ func recordKey(id [16]byte) []byte { return append([]byte{pRecord}, id[:]...) }
 func kindKey(k data.Kind, id [16]byte) []byte {
 	return append([]byte{pKind, kindByte[k]}, id[:]...)
 }
+
+func docKey(id [16]byte) []byte { return append([]byte{pDoc}, id[:]...) }
 
 func countKey(k data.Kind) []byte { return []byte{pCount, kindByte[k]} }
 

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/clusme/fieldbook/data"
 )
 
@@ -134,7 +133,7 @@ func TestWriteV1Fixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	newFixture(t, s)
-	for _, p := range []byte{pTerm, pCount} {
+	for _, p := range []byte{pTerm, pDoc, pCount} {
 		if err := s.db.DropPrefix([]byte{p}); err != nil {
 			t.Fatal(err)
 		}
@@ -293,4 +292,3 @@ func TestKilledWriterLosesNoAcknowledgedSave(t *testing.T) {
 	}
 	t.Logf("%d acknowledged saves over 6 kills, all present", len(acked))
 }
-

@@ -344,7 +344,7 @@ func (w *write) reindex(old, rec data.Record, raw [16]byte) error {
 			return err
 		}
 	}
-	return nil
+	return w.txn.Set(docKey(raw), docValue(terms(rec)))
 }
 
 // unindex removes every index entry, search term and list key of rec.
@@ -353,6 +353,9 @@ func (w *write) unindex(rec data.Record, raw [16]byte) error {
 		if err := w.txn.Delete(k); err != nil {
 			return err
 		}
+	}
+	if err := w.txn.Delete(docKey(raw)); err != nil {
+		return err
 	}
 	return w.txn.Delete(kindKey(rec.Kind(), raw))
 }
@@ -421,9 +424,7 @@ func terms(rec data.Record) map[string]uint8 {
 	out := map[string]uint8{}
 	for _, wt := range rec.SearchText() {
 		for _, tok := range locale.Tokens(wt.Text) {
-			if len(tok) > maxTermLen {
-				tok = tok[:maxTermLen]
-			}
+			tok = clipTerm(tok)
 			if wt.Weight > out[tok] {
 				out[tok] = wt.Weight
 			}

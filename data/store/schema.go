@@ -13,7 +13,7 @@ import (
 // SchemaVersion is the layout this code writes.
 //
 //	1  records, list keys, secondary indexes, change log (first release)
-//	2  adds the search index (terms) and per-kind record counts
+//	2  adds the search index (terms, documents) and per-kind record counts
 const SchemaVersion = 2
 
 // migration upgrades the store from version From to From+1. Migrations run
@@ -78,9 +78,9 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // rebuildDerived recomputes everything that is derived from the records —
-// search terms and the per-kind counts — from scratch.
+// search terms and documents and the per-kind counts — from scratch.
 func rebuildDerived(ctx context.Context, s *Store) error {
-	for _, p := range []byte{pTerm, pCount} {
+	for _, p := range []byte{pTerm, pDoc, pCount} {
 		if err := s.db.DropPrefix([]byte{p}); err != nil {
 			return err
 		}
@@ -113,6 +113,9 @@ func rebuildDerived(ctx context.Context, s *Store) error {
 				if err := wb.Set(k, nil); err != nil {
 					return err
 				}
+			}
+			if err := wb.Set(docKey(raw), docValue(terms(rec))); err != nil {
+				return err
 			}
 		}
 		return nil

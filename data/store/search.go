@@ -2,9 +2,11 @@ package store
 
 import (
 	"bytes"
+	"container/heap"
 	"context"
 	"errors"
-	"sort"
+	"strings"
+	"unicode/utf8"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -21,18 +23,37 @@ type Hit struct {
 	Record data.Record
 }
 
-// maxTermScan bounds how many index entries one query token may visit, so
-// a one-letter query typed into a search box over a million records stays
-// fast. Exact token matches are visited before longer words sharing the
-// prefix, so they are never the ones cut off.
-const maxTermScan = 50000
+// scanLimit bounds how many index entries one query word may visit, so a
+// search box stays responsive over a million records. One- and two-letter
+// prefixes match most of the index and say little, so they visit fewer;
+// exact word matches come first in the index and are never the ones cut.
+func scanLimit(tok string) int {
+	switch utf8.RuneCountInString(tok) {
+	case 1:
+		return 1000
+	case 2:
+		return 4000
+	}
+	return 15000
+}
+
+// verifyLimit: with at most this many candidates left, the remaining query
+// words are checked against each candidate's term document rather than by
+// scanning their (possibly huge) prefix ranges.
+const verifyLimit = 1500
+
+type cand struct {
+	id    [16]byte
+	kind  byte
+	score int
+}
 
 // Search finds live records whose words start with every word of query,
 // ignoring case and diacritics ("jyvaskyla" finds "Jyväskylä", "тошкент"
-// finds "ТОШКЕНТ"). The last word typed is a prefix, and so are the others,
-// which is what type-ahead wants. Hits are ranked by where the words match
-// (a name counts more than notes) and whether a word matched whole; ties go
-// to the newest record. limit ≤ 0 means 50.
+// finds "ТОШКЕНТ"); every word is a prefix, which is what type-ahead wants.
+// Hits are ranked by where the words match (a name counts more than notes)
+// and whether a word matched whole; ties go to the newest record.
+// limit ≤ 0 means 50.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, error) {
 	if limit <= 0 {
 		limit = 50
@@ -41,88 +62,69 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 	if len(toks) == 0 {
 		return nil, nil
 	}
-	// The longest token is usually the most selective: start from it.
-	sort.SliceStable(toks, func(i, j int) bool { return len(toks[i]) > len(toks[j]) })
-	type cand struct {
-		kind  data.Kind
-		score int
+	for i, t := range toks {
+		toks[i] = clipTerm(t)
 	}
-	var cands map[[16]byte]*cand
+	// The longest word is usually the most selective: start from it.
+	longest := 0
+	for i, t := range toks {
+		if len(t) > len(toks[longest]) {
+			longest = i
+		}
+	}
+	toks[0], toks[longest] = toks[longest], toks[0]
+
 	var hits []Hit
 	err := s.db.View(func(txn *badger.Txn) error {
-		for i, tok := range toks {
-			if len(tok) > maxTermLen {
-				tok = tok[:maxTermLen]
+		idx := map[[16]byte]int{}
+		var cands []cand
+		scan(txn, toks[0], func(id [16]byte, kind byte, sc int) {
+			if i, ok := idx[id]; ok {
+				cands[i].score = max(cands[i].score, sc)
+				return
 			}
-			found := map[[16]byte]*cand{}
-			prefix := append([]byte{pTerm}, tok...)
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-			n := 0
-			for it.Rewind(); it.Valid() && n < maxTermScan; it.Next() {
-				n++
-				k := it.Item().Key()
-				// k = pTerm token 0x00 id(16) weight kind
-				if len(k) < 1+len(tok)+1+18 {
-					continue
-				}
-				end := len(k) - 19
-				if k[end] != 0 || bytes.IndexByte(k[1:end], 0) >= 0 {
-					continue
-				}
-				var id [16]byte
-				copy(id[:], k[end+1:end+17])
-				if cands != nil && cands[id] == nil {
-					continue // already excluded by an earlier token
-				}
-				sc := int(k[len(k)-2])
-				if end-1 == len(tok) {
-					sc *= 3 // the whole word matched
-				}
-				if c := found[id]; c == nil {
-					found[id] = &cand{kind: byteKind[k[len(k)-1]], score: sc}
-				} else if sc > c.score {
-					c.score = sc
-				}
-			}
-			it.Close()
-			if i == 0 {
-				cands = found
-				continue
-			}
-			for id, c := range cands {
-				if f := found[id]; f == nil {
-					delete(cands, id)
-				} else {
-					c.score += f.score
-				}
-			}
+			idx[id] = len(cands)
+			cands = append(cands, cand{id, kind, sc})
+		})
+		for _, tok := range toks[1:] {
 			if len(cands) == 0 {
 				return nil
 			}
-		}
-		order := make([][16]byte, 0, len(cands))
-		for id := range cands {
-			order = append(order, id)
-		}
-		kindRank := map[data.Kind]int{}
-		for i, k := range data.Kinds {
-			kindRank[k] = i
-		}
-		sort.Slice(order, func(i, j int) bool {
-			a, b := cands[order[i]], cands[order[j]]
-			if a.score != b.score {
-				return a.score > b.score
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			if a.kind != b.kind {
-				return kindRank[a.kind] < kindRank[b.kind]
+			best := make([]int, len(cands)) // this word's score per candidate; 0 = no match
+			if len(cands) <= verifyLimit {
+				for i, c := range cands {
+					sc, err := docScore(txn, c.id, tok)
+					if err != nil {
+						return err
+					}
+					best[i] = sc
+				}
+			} else {
+				scan(txn, tok, func(id [16]byte, _ byte, sc int) {
+					if i, ok := idx[id]; ok {
+						best[i] = max(best[i], sc)
+					}
+				})
 			}
-			return bytes.Compare(order[i][:], order[j][:]) > 0
-		})
-		for _, id := range order {
+			kept := cands[:0]
+			clear(idx)
+			for i, c := range cands {
+				if best[i] > 0 {
+					c.score += best[i]
+					idx[c.id] = len(kept)
+					kept = append(kept, c)
+				}
+			}
+			cands = kept
+		}
+		for _, c := range topK(cands, limit*2) {
 			if len(hits) >= limit {
 				break
 			}
-			e, err := readEnvelope(txn, id)
+			e, err := readEnvelope(txn, c.id)
 			if errors.Is(err, badger.ErrKeyNotFound) {
 				continue
 			}
@@ -136,9 +138,143 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 			if err != nil {
 				return err
 			}
-			hits = append(hits, Hit{ID: rec.Meta().ID, Kind: rec.Kind(), Label: rec.Label(), Score: cands[id].score, Record: rec})
+			hits = append(hits, Hit{ID: rec.Meta().ID, Kind: rec.Kind(), Label: rec.Label(), Score: c.score, Record: rec})
 		}
 		return ctx.Err()
 	})
 	return hits, err
+}
+
+// scan visits the term index entries whose word starts with tok, calling
+// fn with the record, its kind and the entry's score: the weight of the
+// field the word is in, tripled when the whole word matched.
+func scan(txn *badger.Txn, tok string, fn func(id [16]byte, kind byte, score int)) {
+	prefix := append([]byte{pTerm}, tok...)
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	limit := scanLimit(tok)
+	for it.Rewind(); it.Valid() && limit > 0; it.Next() {
+		limit--
+		k := it.Item().Key()
+		// k = pTerm word 0x00 id(16) weight kind
+		end := len(k) - 19
+		if end < len(prefix) || k[end] != 0 {
+			continue
+		}
+		var id [16]byte
+		copy(id[:], k[end+1:end+17])
+		sc := int(k[len(k)-2])
+		if end == len(prefix) {
+			sc *= 3
+		}
+		fn(id, k[len(k)-1], sc)
+	}
+}
+
+// docScore is the best score of a word starting with tok in a record's
+// term document (0: none).
+func docScore(txn *badger.Txn, id [16]byte, tok string) (int, error) {
+	item, err := txn.Get(docKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	best := 0
+	err = item.Value(func(doc []byte) error {
+		// doc = (weight word 0x00)*
+		for len(doc) > 1 {
+			w := int(doc[0])
+			end := bytes.IndexByte(doc[1:], 0)
+			if end < 0 {
+				break
+			}
+			word := doc[1 : 1+end]
+			if bytes.HasPrefix(word, []byte(tok)) {
+				sc := w
+				if len(word) == len(tok) {
+					sc *= 3
+				}
+				best = max(best, sc)
+			}
+			doc = doc[2+end:]
+		}
+		return nil
+	})
+	return best, err
+}
+
+// docValue encodes a record's terms for docScore.
+func docValue(t map[string]uint8) []byte {
+	var b []byte
+	for word, w := range t {
+		b = append(b, w)
+		b = append(b, word...)
+		b = append(b, 0)
+	}
+	return b
+}
+
+func clipTerm(tok string) string {
+	if len(tok) <= maxTermLen {
+		return tok
+	}
+	tok = tok[:maxTermLen]
+	for !utf8.ValidString(tok) {
+		tok = tok[:len(tok)-1]
+	}
+	return strings.Clone(tok)
+}
+
+// kindRank orders kinds of equal score: missions and organizations first.
+var kindRank = func() map[byte]int {
+	m := map[byte]int{}
+	for i, k := range data.Kinds {
+		m[kindByte[k]] = i
+	}
+	return m
+}()
+
+// better says whether a ranks before b.
+func better(a, b cand) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.kind != b.kind {
+		return kindRank[a.kind] < kindRank[b.kind]
+	}
+	return bytes.Compare(a.id[:], b.id[:]) > 0 // newer first
+}
+
+// topK returns the k best candidates, best first, in O(n log k).
+func topK(cands []cand, k int) []cand {
+	h := &candHeap{}
+	for _, c := range cands {
+		if h.Len() < k {
+			heap.Push(h, c)
+		} else if better(c, (*h)[0]) {
+			(*h)[0] = c
+			heap.Fix(h, 0)
+		}
+	}
+	out := make([]cand, h.Len())
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(h).(cand)
+	}
+	return out
+}
+
+// candHeap is a min-heap: the worst kept candidate on top.
+type candHeap []cand
+
+func (h candHeap) Len() int           { return len(h) }
+func (h candHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h candHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *candHeap) Push(x any)        { *h = append(*h, x.(cand)) }
+func (h *candHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }
