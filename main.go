@@ -10,6 +10,7 @@ import (
 
 	"github.com/clusme/fieldbook/app/cli"
 	"github.com/clusme/fieldbook/app/gui"
+	_ "github.com/clusme/fieldbook/app/posixlocale" // before Fyne reads the locale
 )
 
 func main() {

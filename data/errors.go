@@ -41,3 +41,18 @@ func (e *FieldError) Unwrap() error { return ErrInvalid }
 func fieldErr(k Kind, field, value, msg string) error {
 	return &FieldError{Kind: k, Field: field, Value: value, Msg: msg}
 }
+
+// Errorf returns an error that reads as the formatted message alone but
+// matches kind (one of the sentinels above) with errors.Is, so messages
+// say what went wrong without a "not found: " prefix glued on.
+func Errorf(kind error, format string, a ...any) error {
+	return &kindError{kind: kind, msg: fmt.Sprintf(format, a...)}
+}
+
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }

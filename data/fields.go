@@ -233,5 +233,5 @@ func ParseLocal(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%w: time %q is not \"YYYY-MM-DD HH:MM\"", ErrInvalid, s)
+	return time.Time{}, Errorf(ErrInvalid, "time %q is not \"YYYY-MM-DD HH:MM\"", s)
 }

@@ -2,7 +2,6 @@ package data
 
 import (
 	"crypto/rand"
-	"fmt"
 	"hash/fnv"
 	"io"
 	"sync"
@@ -19,7 +18,7 @@ type ID string
 func ParseID(s string) (ID, error) {
 	u, err := ulid.ParseStrict(s)
 	if err != nil {
-		return "", fmt.Errorf("%w: %q is not a record ID (expected a 26-character ULID)", ErrInvalid, s)
+		return "", Errorf(ErrInvalid, "%q is not a record ID (expected a 26-character ULID)", s)
 	}
 	return ID(u.String()), nil
 }
@@ -28,7 +27,7 @@ func ParseID(s string) (ID, error) {
 func (id ID) Bytes() ([16]byte, error) {
 	u, err := ulid.ParseStrict(string(id))
 	if err != nil {
-		return [16]byte{}, fmt.Errorf("%w: %q is not a record ID", ErrInvalid, string(id))
+		return [16]byte{}, Errorf(ErrInvalid, "%q is not a record ID", string(id))
 	}
 	return u, nil
 }

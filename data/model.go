@@ -1,7 +1,6 @@
 package data
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -38,7 +37,7 @@ func ParseKind(s string) (Kind, error) {
 	case "attachment", "attachments":
 		return KindAttachment, nil
 	}
-	return "", fmt.Errorf("%w: unknown record type %q (want missions, orgs, contacts, meetings, followups or attachments)", ErrInvalid, s)
+	return "", Errorf(ErrInvalid, "unknown record type %q (want missions, orgs, contacts, meetings, followups or attachments)", s)
 }
 
 // Confidentiality says who may see a record: the whole delegation, the
@@ -106,7 +105,7 @@ func New(k Kind) (Record, error) {
 	case KindAttachment:
 		return &Attachment{}, nil
 	}
-	return nil, fmt.Errorf("%w: unknown record kind %q", ErrInvalid, string(k))
+	return nil, Errorf(ErrInvalid, "unknown record kind %q", string(k))
 }
 
 // Mission is one trip of a delegation to a target market.

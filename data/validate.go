@@ -23,7 +23,7 @@ const DateLayout = "2006-01-02"
 // ParseDate checks s is YYYY-MM-DD.
 func ParseDate(s string) (Date, error) {
 	if _, err := time.Parse(DateLayout, s); err != nil {
-		return "", fmt.Errorf("%w: date %q is not YYYY-MM-DD", ErrInvalid, s)
+		return "", Errorf(ErrInvalid, "date %q is not YYYY-MM-DD", s)
 	}
 	return Date(s), nil
 }

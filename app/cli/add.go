@@ -61,7 +61,7 @@ func optID(flagName, s string) (data.ID, error) {
 	if s == "" {
 		return "", nil
 	}
-	id, err := data.ParseID(strings.ToUpper(strings.TrimSpace(s)))
+	id, err := data.ParseID(strings.TrimSpace(s))
 	if err != nil {
 		return "", usagef("--%s: %v", flagName, err)
 	}

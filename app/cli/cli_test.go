@@ -132,7 +132,7 @@ func TestAddSetDelete(t *testing.T) {
 	}
 
 	mustOK(t, fb(t, dir, "delete", contact))
-	if r := fb(t, dir, "show", contact); r.code != 1 || !strings.Contains(r.stderr, "not found") {
+	if r := fb(t, dir, "show", contact); r.code != 1 || !strings.Contains(r.stderr, "no record with ID") {
 		t.Fatalf("show deleted: %d %s", r.code, r.stderr)
 	}
 	if r := mustOK(t, fb(t, dir, "search", "кодиров")); strings.TrimSpace(r.stdout) != "" {
@@ -157,7 +157,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"add", "org", "--name", "X", "--kind", "friend"}, 2, "kind"},
 		{[]string{"add", "spaceship"}, 2, "unknown record type"},
 		{[]string{"show", "nonsense"}, 2, "not a record ID"},
-		{[]string{"show", "01KDVDNA00HDQ1ZFJSSD7EEGDK"}, 1, "not found"},
+		{[]string{"show", "01KDVDNA00HDQ1ZFJSSD7EEGDK"}, 1, "no record with ID"},
 		{[]string{"set", mission, "colour=blue"}, 2, "no such field"},
 		{[]string{"set", mission, "start=yesterday"}, 2, "start"},
 		{[]string{"set", mission, "id=01KDVDNA00HDQ1ZFJSSD7EEGDK"}, 2, "cannot be set"},

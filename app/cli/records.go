@@ -37,7 +37,7 @@ func ids(ss []string) []data.ID {
 }
 
 func parseID(s string) (data.ID, error) {
-	id, err := data.ParseID(strings.ToUpper(strings.TrimSpace(s)))
+	id, err := data.ParseID(strings.TrimSpace(s))
 	if err != nil {
 		return "", usageError{err.Error()}
 	}

@@ -35,13 +35,13 @@ func (s *Store) PutBlob(ctx context.Context, content []byte) (string, error) {
 func (s *Store) Blob(ctx context.Context, sha string) ([]byte, error) {
 	raw, err := hex.DecodeString(sha)
 	if err != nil || len(raw) != sha256.Size {
-		return nil, fmt.Errorf("%w: %q is not a SHA-256", data.ErrInvalid, sha)
+		return nil, data.Errorf(data.ErrInvalid, "%q is not a SHA-256", sha)
 	}
 	var out []byte
 	err = s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(append([]byte{pBlob}, raw...))
 		if errors.Is(err, badger.ErrKeyNotFound) {
-			return fmt.Errorf("%w: no blob %s", data.ErrNotFound, sha)
+			return data.Errorf(data.ErrNotFound, "no blob %s", sha)
 		}
 		if err != nil {
 			return err

@@ -28,7 +28,7 @@ type envelope struct {
 func (e *envelope) record() (data.Record, error) { return e.Fields.Decode(e.Kind) }
 
 func wrapNotFound(id data.ID) error {
-	return fmt.Errorf("%w: no record %s", data.ErrNotFound, id)
+	return data.Errorf(data.ErrNotFound, "no record with ID %s", id)
 }
 
 func readEnvelope(txn *badger.Txn, raw [16]byte) (*envelope, error) {
@@ -75,7 +75,7 @@ func Load[T data.Record](ctx context.Context, s *Store, id data.ID) (T, error) {
 	}
 	t, ok := rec.(T)
 	if !ok {
-		return zero, fmt.Errorf("%w: %s is a %s", data.ErrNotFound, id, rec.Kind())
+		return zero, data.Errorf(data.ErrNotFound, "%s is a %s", id, rec.Kind())
 	}
 	return t, nil
 }
@@ -247,11 +247,11 @@ func (w *write) put(rec data.Record, create bool) error {
 	case err != nil:
 		return err
 	case create && old.Deleted == 0:
-		return fmt.Errorf("%w: record %s already exists", data.ErrConflict, id)
+		return data.Errorf(data.ErrConflict, "record %s already exists", id)
 	case create || old.Deleted != 0:
-		return fmt.Errorf("%w: record %s was deleted", data.ErrNotFound, id)
+		return data.Errorf(data.ErrNotFound, "record %s was deleted", id)
 	case old.Kind != rec.Kind():
-		return fmt.Errorf("%w: %s is a %s, not a %s", data.ErrInvalid, id, old.Kind, rec.Kind())
+		return data.Errorf(data.ErrInvalid, "%s is a %s, not a %s", id, old.Kind, rec.Kind())
 	}
 
 	now := w.s.now().UTC().Truncate(time.Millisecond)

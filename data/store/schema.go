@@ -57,14 +57,14 @@ func (s *Store) migrate(ctx context.Context) error {
 		return s.setSchema(SchemaVersion) // a new store
 	}
 	if v > SchemaVersion {
-		return fmt.Errorf("%w: the data was written by a newer Fieldbook (schema %d; this version reads up to %d): please update Fieldbook", data.ErrSchema, v, SchemaVersion)
+		return data.Errorf(data.ErrSchema, "the data was written by a newer Fieldbook (schema %d; this version reads up to %d): please update Fieldbook", v, SchemaVersion)
 	}
 	for _, m := range migrations {
 		if m.From < v {
 			continue
 		}
 		if m.From != v {
-			return fmt.Errorf("%w: no migration from schema %d", data.ErrSchema, v)
+			return data.Errorf(data.ErrSchema, "no migration from schema %d", v)
 		}
 		if err := m.Run(ctx, s); err != nil {
 			return fmt.Errorf("migrate schema %d→%d (%s): %w", v, v+1, m.Name, err)

@@ -71,7 +71,7 @@ func DefaultDir() (string, error) {
 // Open opens (creating if needed) the data directory dir.
 func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if k := len(opt.EncryptionKey); k != 0 && k != 32 {
-		return nil, fmt.Errorf("open %s: %w: encryption key must be 32 bytes, not %d", dir, data.ErrInvalid, k)
+		return nil, data.Errorf(data.ErrInvalid, "open %s: encryption key must be 32 bytes, not %d", dir, k)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open %s: %w", dir, err)
@@ -83,9 +83,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if exists {
 		switch {
 		case m.Encrypted && opt.EncryptionKey == nil:
-			return nil, fmt.Errorf("open %s: %w: the data is encrypted; a passphrase is needed", dir, data.ErrLocked)
+			return nil, data.Errorf(data.ErrLocked, "open %s: the data is encrypted; a passphrase is needed", dir)
 		case !m.Encrypted && opt.EncryptionKey != nil:
-			return nil, fmt.Errorf("open %s: %w: the data is not encrypted, but a key was given", dir, data.ErrInvalid)
+			return nil, data.Errorf(data.ErrInvalid, "open %s: the data is not encrypted, but a key was given", dir)
 		}
 	}
 	bopt := badgerOptions(filepath.Join(dir, "db"), opt)
@@ -94,9 +94,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		msg := err.Error()
 		switch {
 		case strings.Contains(msg, "Cannot acquire directory lock"):
-			return nil, fmt.Errorf("open %s: %w: the data directory is in use by another Fieldbook", dir, data.ErrInUse)
+			return nil, data.Errorf(data.ErrInUse, "open %s: the data directory is in use by another Fieldbook", dir)
 		case strings.Contains(msg, "Encryption key mismatch"):
-			return nil, fmt.Errorf("open %s: %w: wrong passphrase or key", dir, data.ErrLocked)
+			return nil, data.Errorf(data.ErrLocked, "open %s: wrong passphrase or key", dir)
 		}
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
@@ -179,7 +179,7 @@ func readMarker(dir string) (marker, bool, error) {
 	}
 	var m marker
 	if err := json.Unmarshal(b, &m); err != nil || m.Format != "fieldbook" {
-		return marker{}, false, fmt.Errorf("open %s: %w: %s is not a Fieldbook marker file", dir, data.ErrInvalid, markerName)
+		return marker{}, false, data.Errorf(data.ErrInvalid, "open %s: %s is not a Fieldbook marker file", dir, markerName)
 	}
 	return m, true, nil
 }

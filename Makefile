@@ -1,0 +1,58 @@
+# Fieldbook: `make run` opens the app, `make test` runs every check CI runs.
+# Both install the Debian/Ubuntu packages they need first (with sudo when
+# not root). Go 1.21 or newer must be on PATH; it fetches the exact
+# toolchain go.mod names by itself.
+
+SHELL := /bin/bash
+GO ?= go
+TAGS := migrated_fynedo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Fyne needs cgo and the X11/GL headers (verified minimal set, Debian 12).
+BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# The smoke test runs the real binary under Xvfb and screenshots it.
+TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool
+
+.PHONY: run test build deps deps-test fmt-check vet unit smoke bench clean
+
+run: deps
+	$(GO) run -tags $(TAGS) .
+
+build: deps
+	$(GO) build -tags $(TAGS) -o fieldbook .
+
+test: deps-test fmt-check vet unit smoke
+
+deps:
+	@missing=$$(for p in $(BUILD_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+deps-test: deps
+	@missing=$$(for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+unit:
+	$(GO) test -race -tags $(TAGS) -count=1 ./...
+
+smoke: build
+	bash .ci/smoke ./fieldbook
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 5x ./data/store/
+
+clean:
+	rm -f fieldbook
