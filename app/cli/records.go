@@ -167,17 +167,22 @@ func summary(r data.Record) string {
 	return r.Label()
 }
 
+// oneID parses a command's flags and its single record-ID argument.
+func (e *env) oneID(fs *flag.FlagSet, args []string) (data.ID, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return "", e.help(err)
+	}
+	if len(pos) != 1 {
+		return "", usagef("%s: give one record ID", fs.Name())
+	}
+	return parseID(pos[0])
+}
+
 func cmdShow(e *env, args []string) error {
 	fs := flag.NewFlagSet("show", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print a JSON object")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return e.help(err)
-	}
-	if len(pos) != 1 {
-		return usagef("show: give one record ID")
-	}
-	id, err := parseID(pos[0])
+	id, err := e.oneID(fs, args)
 	if err != nil {
 		return err
 	}
@@ -320,14 +325,7 @@ func cmdSet(e *env, args []string) error {
 }
 
 func cmdDelete(e *env, args []string) error {
-	pos, err := parse(flag.NewFlagSet("delete", flag.ContinueOnError), args)
-	if err != nil {
-		return e.help(err)
-	}
-	if len(pos) != 1 {
-		return usagef("delete: give one record ID")
-	}
-	id, err := parseID(pos[0])
+	id, err := e.oneID(flag.NewFlagSet("delete", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -51,21 +50,11 @@ func (s *Store) List(ctx context.Context, q Query) ([]data.Record, error) {
 				continue
 			}
 			raw, _ := idFromKeyEnd(k).Bytes()
-			e, err := readEnvelope(txn, raw)
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				continue // an index entry whose record was erased
-			}
+			rec, err := liveRecord(txn, raw)
 			if err != nil {
 				return err
 			}
-			if e.Deleted != 0 || e.Kind != q.Kind {
-				continue
-			}
-			rec, err := e.record()
-			if err != nil {
-				return err
-			}
-			if !q.matches(rec) {
+			if rec == nil || rec.Kind() != q.Kind || !q.matches(rec) {
 				continue
 			}
 			out = append(out, rec)

@@ -44,6 +44,22 @@ func readEnvelope(txn *badger.Txn, raw [16]byte) (*envelope, error) {
 	return &e, nil
 }
 
+// liveRecord decodes the record stored under raw; nil without an error if
+// there is none or it is a tombstone.
+func liveRecord(txn *badger.Txn, raw [16]byte) (data.Record, error) {
+	e, err := readEnvelope(txn, raw)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e.Deleted != 0 {
+		return nil, nil
+	}
+	return e.record()
+}
+
 // Get returns the live record with id.
 func (s *Store) Get(ctx context.Context, id data.ID) (data.Record, error) {
 	raw, err := id.Bytes()
@@ -52,14 +68,10 @@ func (s *Store) Get(ctx context.Context, id data.ID) (data.Record, error) {
 	}
 	var rec data.Record
 	err = s.db.View(func(txn *badger.Txn) error {
-		e, err := readEnvelope(txn, raw)
-		if errors.Is(err, badger.ErrKeyNotFound) || (err == nil && e.Deleted != 0) {
+		rec, err = liveRecord(txn, raw)
+		if err == nil && rec == nil {
 			return wrapNotFound(id)
 		}
-		if err != nil {
-			return err
-		}
-		rec, err = e.record()
 		return err
 	})
 	return rec, err

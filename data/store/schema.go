@@ -97,16 +97,12 @@ func rebuildDerived(ctx context.Context, s *Store) error {
 			}
 			var raw [16]byte
 			copy(raw[:], it.Item().Key()[1:])
-			e, err := readEnvelope(txn, raw)
+			rec, err := liveRecord(txn, raw)
 			if err != nil {
 				return err
 			}
-			if e.Deleted != 0 {
+			if rec == nil {
 				continue
-			}
-			rec, err := e.record()
-			if err != nil {
-				return err
 			}
 			counts[rec.Kind()]++
 			for _, k := range termKeys(rec, raw) {

@@ -124,19 +124,12 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 			if len(hits) >= limit {
 				break
 			}
-			e, err := readEnvelope(txn, c.id)
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				continue
-			}
+			rec, err := liveRecord(txn, c.id)
 			if err != nil {
 				return err
 			}
-			if e.Deleted != 0 {
+			if rec == nil {
 				continue
-			}
-			rec, err := e.record()
-			if err != nil {
-				return err
 			}
 			hits = append(hits, Hit{ID: rec.Meta().ID, Kind: rec.Kind(), Label: rec.Label(), Score: c.score, Record: rec})
 		}
