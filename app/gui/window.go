@@ -121,16 +121,21 @@ func (w *mainWindow) buildMain() fyne.CanvasObject {
 	return split
 }
 
-// message is a centred text with an optional action button.
+// message is a centred text, its first line as a bold heading, with an
+// optional action button.
 func (w *mainWindow) message(text string, action *widget.Button) fyne.CanvasObject {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	l.Alignment = fyne.TextAlignCenter
-	box := container.NewVBox(l)
+	head, rest, _ := strings.Cut(text, "\n")
+	box := container.NewVBox(widget.NewLabelWithStyle(head, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+	if rest = strings.TrimSpace(rest); rest != "" {
+		l := widget.NewLabel(rest)
+		l.Wrapping = fyne.TextWrapWord
+		l.Alignment = fyne.TextAlignCenter
+		box.Add(l)
+	}
 	if action != nil {
 		box.Add(container.NewCenter(action))
 	}
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 160), box))
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 200), box))
 }
 
 func (w *mainWindow) show(o fyne.CanvasObject) {
