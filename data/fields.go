@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // Fields is a record as a map from JSON field name to its encoded value. It
@@ -155,7 +157,7 @@ func SetField(rec Record, field, value string) error {
 			break
 		}
 		lang, text, ok := strings.Cut(value, ":")
-		if !ok || len(lang) < 2 || len(lang) > 8 {
+		if _, err := language.Parse(lang); !ok || err != nil || len(lang) < 2 || len(lang) > 8 {
 			return bad(`LANG:TEXT (e.g. "en:Precision measurement") or a JSON object`)
 		}
 		t, _ := target.Interface().(Texts)

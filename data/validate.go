@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
-	_ "time/tzdata" // zones must resolve on every OS, also without a system zoneinfo
+	_ "time/tzdata"
+	"unicode/utf8" // zones must resolve on every OS, also without a system zoneinfo
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -43,7 +45,7 @@ func CountryName(code string) string {
 		return ""
 	}
 	r, err := language.ParseRegion(code)
-	if err != nil {
+	if err != nil || !r.IsCountry() {
 		return ""
 	}
 	return display.English.Regions().Name(r)
@@ -62,7 +64,51 @@ func Prepare(rec Record) error {
 		return fieldErr(rec.Kind(), "confidentiality", string(b.Confidentiality), "must be shared, office or private")
 	}
 	normalize(rec)
+	if field := invalidUTF8(reflect.ValueOf(rec).Elem()); field != "" {
+		return fieldErr(rec.Kind(), field, "", "is not valid UTF-8 text")
+	}
 	return rec.Validate()
+}
+
+// invalidUTF8 returns the JSON name of the first field holding text that is
+// not valid UTF-8 (JSON would silently turn it into U+FFFD), or "".
+func invalidUTF8(v reflect.Value) string {
+	var bad string
+	walkFields(v, func(name string, fv reflect.Value) bool {
+		if !validText(fv) {
+			bad = name
+			return true
+		}
+		return false
+	})
+	return bad
+}
+
+func validText(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return utf8.ValidString(v.String())
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if !validText(v.Index(i)) {
+				return false
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if !validText(it.Key()) || !validText(it.Value()) {
+				return false
+			}
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() && !validText(v.Field(i)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func normalize(rec Record) {
@@ -160,10 +206,21 @@ func checkIDs(k Kind, field string, ids ...ID) error {
 }
 
 var (
-	phoneRE    = regexp.MustCompile(`^\+?[0-9 ()./-]{3,}$`)
+	phoneRE    = regexp.MustCompile(`^\+?[0-9 ()./-]+$`)
 	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 	shaRE      = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
+
+// validPhone accepts digits with the usual separators, at least three digits.
+func validPhone(p string) bool {
+	digits := 0
+	for _, r := range p {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits >= 3 && phoneRE.MatchString(p)
+}
 
 func (m *Mission) Validate() error {
 	k := m.Kind()
@@ -218,7 +275,7 @@ func (o *Organization) Validate() error {
 			return err
 		}
 	}
-	if o.Phone != "" && !phoneRE.MatchString(o.Phone) {
+	if o.Phone != "" && !validPhone(o.Phone) {
 		return fieldErr(k, "phone", o.Phone, "is not a phone number")
 	}
 	if o.Employees < 0 {
@@ -238,7 +295,7 @@ func (c *Contact) Validate() error {
 		}
 	}
 	for _, p := range c.Phones {
-		if !phoneRE.MatchString(p) {
+		if !validPhone(p) {
 			return fieldErr(k, "phones", p, "is not a phone number")
 		}
 	}
@@ -263,6 +320,9 @@ func (m *Meeting) Validate() error {
 	}
 	if m.Start.IsZero() {
 		return fieldErr(k, "start", "", "is required")
+	}
+	if y := m.Start.UTC().Year(); y < 1900 || y > 9999 {
+		return fieldErr(k, "start", m.Start.UTC().Format(time.RFC3339), "must be between the years 1900 and 9999")
 	}
 	if err := checkZone(k, "tz", m.TimeZone); err != nil {
 		return err
@@ -319,7 +379,15 @@ func (f *FollowUp) Validate() error {
 	default:
 		return fieldErr(k, "priority", string(f.Priority), "must be low, normal or high")
 	}
-	return checkIDs(k, "mission", f.Mission, f.Meeting, f.Org, f.Contact)
+	for _, ref := range []struct {
+		field string
+		id    ID
+	}{{"mission", f.Mission}, {"meeting", f.Meeting}, {"org", f.Org}, {"contact", f.Contact}} {
+		if err := checkIDs(k, ref.field, ref.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *Attachment) Validate() error {

@@ -68,6 +68,9 @@ func Parse(s string) (Timestamp, error) {
 	if err != nil {
 		return 0, fmt.Errorf("hlc: %q: bad logical counter", s)
 	}
+	if ms := tm.UnixMilli(); ms < 0 || ms >= 1<<(64-logicalBits) {
+		return 0, fmt.Errorf("hlc: %q: time outside 1970–10889", s)
+	}
 	return New(tm.UnixMilli(), uint16(n)), nil
 }
 

@@ -78,6 +78,9 @@ func isASCII(s string) bool {
 // Fold lower-cases s and strips diacritics: "Jyväskylä" → "jyvaskyla",
 // "Šokolaad" → "sokolaad", "ТОШКЕНТ" → "тошкент", "Ўзбекистон" → "узбекистон".
 func Fold(s string) string {
+	// Apostrophe-like marks go first: removed after normalising, they
+	// would leave the letters either side uncomposed.
+	s = apostrophes.Replace(s)
 	if isASCII(s) {
 		return foldExtra.Replace(strings.ToLower(s))
 	}
@@ -95,8 +98,11 @@ func Fold(s string) string {
 var foldExtra = strings.NewReplacer(
 	"ß", "ss", "ø", "o", "đ", "d", "ł", "l", "æ", "ae", "œ", "oe",
 	"қ", "к", "ғ", "г", "ҳ", "х", "ё", "е",
-	"ʻ", "", "ʼ", "", "'", "", "’", "", "‘", "",
 )
+
+// apostrophes are dropped inside words: Uzbek Latin writes Oʻ Gʻ with U+02BB,
+// and people type it as ' or ’ or not at all.
+var apostrophes = strings.NewReplacer("ʻ", "", "ʼ", "", "'", "", "’", "", "‘", "")
 
 // Tokens splits s into folded search tokens: runs of letters and digits.
 // Apostrophe-like marks inside words are dropped first, so the Uzbek Latin

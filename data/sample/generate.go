@@ -69,6 +69,9 @@ func generate(seed uint64, n int, emit func(data.Record)) {
 		return data.DeterministicID(base.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("gen:%d:%d", seed, i))
 	}
 	nMissions := max(1, n/2000)
+	if n < 2 {
+		nMissions = 0 // a single record is an organization
+	}
 	nOrgs := max(1, n/10)
 	nContacts := max(0, n*4/10)
 	nMeetings := max(0, n*35/100)

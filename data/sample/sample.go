@@ -62,6 +62,11 @@ func Parse(b []byte) ([]data.Record, error) {
 		if rec.Meta().ID == "" {
 			return nil, fmt.Errorf("sample record %d (%s) has no id", i, r.Kind)
 		}
+		id, err := data.ParseID(string(rec.Meta().ID))
+		if err != nil {
+			return nil, fmt.Errorf("sample record %d (%s): %w", i, r.Kind, err)
+		}
+		rec.Meta().ID = id
 		if c, ok := rec.(*data.Contact); ok && c.Source == "" {
 			c.Source = "sample"
 		}
