@@ -14,7 +14,7 @@ BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 # The smoke test runs the real binary under Xvfb and screenshots it.
 TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool
 
-.PHONY: run test build deps deps-test fmt-check vet unit smoke bench clean
+.PHONY: run test build deps deps-test fmt-check vet unit fuzz smoke bench clean
 
 run: deps
 	$(GO) run -tags $(TAGS) .
@@ -22,7 +22,7 @@ run: deps
 build: deps
 	$(GO) build -tags $(TAGS) -o fieldbook .
 
-test: deps-test fmt-check vet unit smoke
+test: deps-test fmt-check vet unit fuzz smoke
 
 deps:
 	@missing=$$(for p in $(BUILD_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -47,6 +47,17 @@ vet:
 
 unit:
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
+
+# Each fuzz target briefly; found inputs land in the package's testdata/fuzz
+# and are rerun by every plain go test. FUZZTIME=2m for a longer hunt.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := ./data:FuzzSetField ./data/sample:FuzzParse ./data/hlc:FuzzParse ./data/locale:FuzzFoldTokens
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s >/tmp/fieldbook-fuzz.log 2>&1 || { cat /tmp/fieldbook-fuzz.log; exit 1; }; \
+	done
 
 smoke: build
 	bash .ci/smoke ./fieldbook
