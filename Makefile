@@ -1,12 +1,20 @@
 # Fieldbook: `make run` opens the app, `make test` runs every check CI runs.
 # Both install the Debian/Ubuntu packages they need first (with sudo when
-# not root). Go 1.21 or newer must be on PATH; it fetches the exact
-# toolchain go.mod names by itself.
+# not root). A Go 1.21 or newer on PATH is used (it fetches the exact
+# toolchain go.mod names by itself); without one, the official toolchain
+# for go.mod's version is downloaded from the Go module proxy into
+# ~/.cache/fieldbook.
 
 SHELL := /bin/bash
-GO ?= go
 TAGS := migrated_fynedo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+GO_WANT := $(shell sed -n 's/^go //p' go.mod)
+GO_ARCH := $(shell uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')
+GO_OS := $(shell uname -s | tr A-Z a-z)
+TOOLCHAIN := golang.org/toolchain@v0.0.1-go$(GO_WANT).$(GO_OS)-$(GO_ARCH)
+LOCAL_GO := $(HOME)/.cache/fieldbook/$(TOOLCHAIN)/bin/go
+GO ?= $(shell if command -v go >/dev/null 2>&1 && go version | awk '{split($$3, v, "."); exit !(v[1] == "go1" && v[2] + 0 >= 21)}'; then echo go; else echo $(LOCAL_GO); fi)
 
 # Fyne needs cgo and the X11/GL headers (verified minimal set, Debian 12).
 BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
@@ -14,7 +22,7 @@ BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 # The smoke test runs the real binary under Xvfb and screenshots it.
 TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool
 
-.PHONY: run test build deps deps-test fmt-check vet unit fuzz smoke bench clean
+.PHONY: run test build toolchain deps deps-test fmt-check vet unit fuzz smoke bench clean
 
 run: deps
 	$(GO) run -tags $(TAGS) .
@@ -24,11 +32,23 @@ build: deps
 
 test: deps-test fmt-check vet unit fuzz smoke
 
-deps:
+deps: toolchain
 	@missing=$$(for p in $(BUILD_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# The Go toolchain, when PATH has none recent enough.
+toolchain:
+	@if [ "$(GO)" = "$(LOCAL_GO)" ] && [ ! -x "$(LOCAL_GO)" ]; then \
+		echo "no Go >= 1.21 on PATH: fetching go$(GO_WANT) from the Go module proxy"; \
+		for p in curl unzip ca-certificates; do dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
+		if [ -n "$$need" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$need; fi; \
+		mkdir -p $(HOME)/.cache/fieldbook && cd $(HOME)/.cache/fieldbook && \
+		curl -fsSL -o toolchain.zip "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go$(GO_WANT).$(GO_OS)-$(GO_ARCH).zip" && \
+		unzip -q -o toolchain.zip && rm toolchain.zip && chmod +x $(LOCAL_GO) $(HOME)/.cache/fieldbook/$(TOOLCHAIN)/pkg/tool/*/* && \
+		$(LOCAL_GO) version; \
 	fi
 
 deps-test: deps

@@ -112,6 +112,19 @@ func validText(v reflect.Value) bool {
 }
 
 func normalize(rec Record) {
+	// IDs are case-insensitive ULIDs; keys and filters compare them as
+	// text, so every reference is stored upper-case.
+	walkFields(reflect.ValueOf(rec).Elem(), func(_ string, fv reflect.Value) bool {
+		switch v := fv.Interface().(type) {
+		case ID:
+			fv.Set(reflect.ValueOf(ID(strings.ToUpper(string(v)))))
+		case []ID:
+			for i, id := range v {
+				v[i] = ID(strings.ToUpper(string(id)))
+			}
+		}
+		return false
+	})
 	switch r := rec.(type) {
 	case *Mission:
 		r.Name = strings.TrimSpace(r.Name)
@@ -297,6 +310,11 @@ func (c *Contact) Validate() error {
 	for _, p := range c.Phones {
 		if !validPhone(p) {
 			return fieldErr(k, "phones", p, "is not a phone number")
+		}
+	}
+	for _, l := range c.Languages {
+		if _, err := language.Parse(l); err != nil {
+			return fieldErr(k, "languages", l, "is not a language tag such as ru, uz-Cyrl or fi")
 		}
 	}
 	if err := checkDate(k, "consent_date", c.ConsentDate, false); err != nil {

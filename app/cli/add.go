@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -150,7 +151,7 @@ func addMeeting(e *env, fs *flag.FlagSet) func() (data.Record, error) {
 		}
 		ms, err := store.Load[*data.Mission](e.ctx, e.st, m.Mission)
 		if err != nil {
-			return nil, fmt.Errorf("add meeting: --mission: %w", err)
+			return nil, badRef("add meeting", "mission", err)
 		}
 		if m.TimeZone == "" {
 			m.TimeZone = ms.TimeZone
@@ -163,7 +164,11 @@ func addMeeting(e *env, fs *flag.FlagSet) func() (data.Record, error) {
 			return nil, usagef("add meeting: --start is required (\"YYYY-MM-DD HH:MM\")")
 		}
 		if m.Start, err = data.ParseLocal(*start, loc); err != nil {
-			return nil, usagef("add meeting: --start: %v", err)
+			t, rerr := time.Parse(time.RFC3339, *start)
+			if rerr != nil {
+				return nil, usagef("add meeting: --start %q: not \"YYYY-MM-DD HH:MM\" (in the meeting's zone) or RFC 3339", *start)
+			}
+			m.Start = t
 		}
 		m.MeetingKind, m.Interest = data.MeetingKind(*kind), data.Interest(*interest)
 		m.Orgs, m.Attendees, m.Delegates, m.Tags = ids(orgs), ids(contacts), ids(delegates), tags
@@ -203,7 +208,7 @@ func addFollowUp(e *env, fs *flag.FlagSet) func() (data.Record, error) {
 			// when the meeting had one organization, to that organization.
 			m, err := store.Load[*data.Meeting](e.ctx, e.st, f.Meeting)
 			if err != nil {
-				return nil, fmt.Errorf("add followup: --meeting: %w", err)
+				return nil, badRef("add followup", "meeting", err)
 			}
 			if f.Mission == "" {
 				f.Mission = m.Mission
@@ -214,4 +219,13 @@ func addFollowUp(e *env, fs *flag.FlagSet) func() (data.Record, error) {
 		}
 		return f, nil
 	}
+}
+
+// badRef turns a failed look-up of a record named by a flag into bad input
+// (exit 2), like every other reference to a missing record.
+func badRef(cmd, flagName string, err error) error {
+	if errors.Is(err, data.ErrNotFound) {
+		return data.Errorf(data.ErrInvalid, "%s: --%s: %v", cmd, flagName, err)
+	}
+	return err
 }

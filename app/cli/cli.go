@@ -103,7 +103,7 @@ func run(args []string, stdout, stderr io.Writer, gui GUIFunc) error {
 	dataDir := fs.String("data", "", "data directory (default: the user config dir)")
 	lang := fs.String("lang", "", "language: en, fi, et or ru (default: from the OS)")
 	verbose := fs.Bool("verbose", false, "log storage details to stderr")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(hoistGlobals(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout)
 			return err
@@ -153,6 +153,35 @@ func run(args []string, stdout, stderr io.Writer, gui GUIFunc) error {
 		return c.run(e, rest)
 	}
 	return usagef("unknown command %q (see fieldbook --help)", name)
+}
+
+// hoistGlobals moves the global flags to the front wherever they were
+// typed, so "fieldbook stats --data DIR" works like "fieldbook --data DIR
+// stats". Everything after a literal "--" is left alone.
+func hoistGlobals(args []string) []string {
+	var globals, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		isFlag := strings.HasPrefix(a, "-")
+		switch {
+		case isFlag && (name == "data" || name == "lang"):
+			globals = append(globals, a)
+			if !hasValue && i+1 < len(args) {
+				i++
+				globals = append(globals, args[i])
+			}
+		case isFlag && name == "verbose":
+			globals = append(globals, a)
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return append(globals, rest...)
 }
 
 func printUsage(w io.Writer) {

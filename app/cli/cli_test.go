@@ -152,7 +152,12 @@ func TestBadInput(t *testing.T) {
 		{[]string{"add", "contact", "--given", "A", "--email", "not-an-email"}, 2, "emails"},
 		{[]string{"add", "mission", "--name", "X", "--country", "ZA", "--start", "2027-03-08", "--end", "2027-03-01", "--tz", "Africa/Johannesburg"}, 2, "end"},
 		{[]string{"add", "meeting", "--mission", mission, "--title", "T", "--start", "tomorrow"}, 2, "--start"},
-		{[]string{"add", "meeting", "--mission", "01KDVDNA00HDQ1ZFJSSD7EEGDK", "--title", "T", "--start", "2027-05-02 10:00"}, 1, "no record"},
+		{[]string{"add", "meeting", "--mission", "01KDVDNA00HDQ1ZFJSSD7EEGDK", "--title", "T", "--start", "2027-05-02 10:00"}, 2, "--mission: no record"},
+		{[]string{"add", "meeting", "--mission", mission, "--title", "T", "--start", "2027-05-02 10:00", "--org", "01KDVDNA00HDQ1ZFJSSD7EEGDK"}, 2, "no such organization"},
+		{[]string{"add", "contact", "--given", "A", "--language", "not a language"}, 2, "languages"},
+		{[]string{"list", "contacts", "--mission", mission}, 2, "does not apply"},
+		{[]string{"list", "orgs", "--kind", "bogus"}, 2, "--kind"},
+		{[]string{"search", " ,; "}, 2, "no words"},
 		{[]string{"add", "followup", "--title", "x", "--due", "2027-02-30"}, 2, "due"},
 		{[]string{"add", "org", "--name", "X", "--kind", "friend"}, 2, "kind"},
 		{[]string{"add", "spaceship"}, 2, "unknown record type"},
@@ -213,4 +218,49 @@ func TestDataDirInUse(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "in use by another Fieldbook") {
 		t.Fatalf("second process: exit %d, %q", r.code, r.stderr)
 	}
+}
+
+func TestContractDetails(t *testing.T) {
+	dir := t.TempDir()
+	mission := mustOK(t, fb(t, dir, "add", "mission", "--name", "Tashkent 2027", "--country", "UZ",
+		"--start", "2027-05-17", "--end", "2027-05-21", "--tz", "Asia/Tashkent")).lastLine()
+	// Global flags may follow the command.
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"stats", "--json", "--data", dir}, &out, &errOut, nil); code != 0 || !strings.Contains(out.String(), `"mission": 1`) {
+		t.Fatalf("stats --data after the command: %d %s %s", code, out.String(), errOut.String())
+	}
+	// --json records say their type.
+	var m map[string]any
+	json.Unmarshal([]byte(mustOK(t, fb(t, dir, "show", mission, "--json")).stdout), &m)
+	if m["type"] != "mission" || m["id"] != mission {
+		t.Fatalf("show --json: %v", m)
+	}
+	var list []map[string]any
+	json.Unmarshal([]byte(mustOK(t, fb(t, dir, "list", "missions", "--json")).stdout), &list)
+	if len(list) != 1 || list[0]["type"] != "mission" {
+		t.Fatalf("list --json: %v", list)
+	}
+	// RFC 3339 starts are accepted by add as by set.
+	meeting := mustOK(t, fb(t, dir, "add", "meeting", "--mission", mission, "--title", "Pitch", "--start", "2027-05-18T09:00:00+05:00")).lastLine()
+	// set applies tz before start, whatever the order.
+	mustOK(t, fb(t, dir, "set", meeting, "start=2027-05-18 11:30", "tz=Europe/Helsinki"))
+	json.Unmarshal([]byte(mustOK(t, fb(t, dir, "show", meeting, "--json")).stdout), &m)
+	if m["start"] != "2027-05-18T08:30:00Z" || m["tz"] != "Europe/Helsinki" {
+		t.Fatalf("start read in the new zone: %v %v", m["start"], m["tz"])
+	}
+	// Lower-case IDs are accepted and stored canonically.
+	org := mustOK(t, fb(t, dir, "add", "org", "--name", "Ўзбекистон Яшил Савдо", "--kind", "host")).lastLine()
+	mustOK(t, fb(t, dir, "set", meeting, "orgs="+strings.ToLower(org)))
+	if r := mustOK(t, fb(t, dir, "list", "meetings", "--org", org)); !strings.Contains(r.stdout, meeting) {
+		t.Fatalf("meeting not listed by org after a lower-case link: %s", r.stdout)
+	}
+	// A follow-up cannot point at a meeting of another mission.
+	other := mustOK(t, fb(t, dir, "add", "mission", "--name", "RB", "--country", "ZA",
+		"--start", "2027-03-08", "--end", "2027-03-12", "--tz", "Africa/Johannesburg")).lastLine()
+	if r := fb(t, dir, "add", "followup", "--title", "x", "--due", "2027-06-01", "--mission", other, "--meeting", meeting); r.code != 2 || !strings.Contains(r.stderr, "another mission") {
+		t.Fatalf("follow-up across missions: %d %s", r.code, r.stderr)
+	}
+	// Deleting a mission leaves its meetings editable.
+	mustOK(t, fb(t, dir, "delete", mission))
+	mustOK(t, fb(t, dir, "set", meeting, "notes=still here"))
 }

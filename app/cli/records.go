@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -99,23 +101,39 @@ func cmdList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A filter that does not apply to the kind is a mistake, not a no-op.
+	applies := map[string][]data.Kind{
+		"mission": {data.KindMeeting, data.KindFollowUp},
+		"org":     {data.KindContact, data.KindMeeting, data.KindFollowUp},
+		"status":  {data.KindFollowUp},
+		"owner":   {data.KindFollowUp},
+		"kind":    {data.KindOrg},
+	}
+	var bad error
+	fs.Visit(func(f *flag.Flag) {
+		if ks, ok := applies[f.Name]; ok && !slices.Contains(ks, kind) && bad == nil {
+			bad = usagef("list %s: --%s does not apply to %s", pos[0], f.Name, pos[0])
+		}
+	})
+	if bad != nil {
+		return bad
+	}
 	q := store.Query{Kind: kind, Status: data.Status(*status), Owner: *owner, OrgKind: data.OrgKind(*orgKind)}
-	if *mission != "" {
-		if q.Mission, err = parseID(*mission); err != nil {
-			return err
-		}
+	if q.Mission, err = optID("mission", *mission); err != nil {
+		return err
 	}
-	if *org != "" {
-		if q.Org, err = parseID(*org); err != nil {
-			return err
-		}
+	if q.Org, err = optID("org", *org); err != nil {
+		return err
 	}
-	if *status != "" {
-		switch q.Status {
-		case data.StatusOpen, data.StatusInProgress, data.StatusDone, data.StatusDropped:
-		default:
-			return usagef("list: --status %q: want open, in_progress, done or dropped", *status)
-		}
+	switch q.Status {
+	case "", data.StatusOpen, data.StatusInProgress, data.StatusDone, data.StatusDropped:
+	default:
+		return usagef("list: --status %q: want open, in_progress, done or dropped", *status)
+	}
+	switch q.OrgKind {
+	case "", data.OrgMember, data.OrgHost, data.OrgPartner, data.OrgProvider:
+	default:
+		return usagef("list: --kind %q: want member, host, partner or provider", *orgKind)
 	}
 	recs, err := e.st.List(e.ctx, q)
 	if err != nil {
@@ -123,21 +141,40 @@ func cmdList(e *env, args []string) error {
 	}
 	switch kind {
 	case data.KindOrg, data.KindContact, data.KindAttachment:
-		coll := locale.NewCollator(e.lang)
-		locale.SortFunc(coll, recs, sortName)
+		locale.SortFunc(locale.NewCollator(e.lang), recs, sortName)
 	case data.KindMission:
 		locale.SortFunc(locale.NewCollator(e.lang), recs, func(r data.Record) string { return string(r.(*data.Mission).Start) + " " + r.Label() })
+	case data.KindMeeting:
+		// Listed by mission they come in time order from the index; across
+		// missions, sort them the same way.
+		sort.SliceStable(recs, func(i, j int) bool { return recs[i].(*data.Meeting).Start.Before(recs[j].(*data.Meeting).Start) })
 	}
 	if *asJSON {
-		if recs == nil {
-			recs = []data.Record{}
+		out := make([]json.RawMessage, 0, len(recs))
+		for _, r := range recs {
+			b, err := recordJSON(r)
+			if err != nil {
+				return err
+			}
+			out = append(out, b)
 		}
-		return writeJSON(e.out, recs)
+		return writeJSON(e.out, out)
 	}
 	for _, r := range recs {
 		fmt.Fprintf(e.out, "%s  %s\n", r.Meta().ID, summary(r))
 	}
 	return nil
+}
+
+// recordJSON is a record as --json prints it: its fields, preceded by
+// "type" (mission, org, contact, meeting, followup, attachment) so a script
+// can tell what it got.
+func recordJSON(r data.Record) (json.RawMessage, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(`{"type":"`+string(r.Kind())+`",`), b[1:]...), nil
 }
 
 // sortName is what a name list sorts by: family name first for people.
@@ -191,7 +228,11 @@ func cmdShow(e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(e.out, rec)
+		b, err := recordJSON(rec)
+		if err != nil {
+			return err
+		}
+		return writeJSON(e.out, b)
 	}
 	return e.showText(rec)
 }
@@ -269,7 +310,11 @@ func cmdSearch(e *env, args []string) error {
 	if *limit <= 0 {
 		return usagef("search: --limit must be positive")
 	}
-	hits, err := e.st.Search(e.ctx, strings.Join(pos, " "), *limit)
+	query := strings.Join(pos, " ")
+	if len(locale.Tokens(query)) == 0 {
+		return usagef("search: %q has no words to look for", query)
+	}
+	hits, err := e.st.Search(e.ctx, query, *limit)
 	if err != nil {
 		return err
 	}
@@ -308,7 +353,14 @@ func cmdSet(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, kv := range pos[1:] {
+	// A meeting's zone is applied before its start, so "start=… tz=…"
+	// reads the start in the new zone whatever the order of the arguments.
+	// Changing only the zone keeps the instant the meeting happened.
+	edits := pos[1:]
+	sort.SliceStable(edits, func(i, j int) bool {
+		return strings.HasPrefix(edits[i], "tz=") && !strings.HasPrefix(edits[j], "tz=")
+	})
+	for _, kv := range edits {
 		field, value, ok := strings.Cut(kv, "=")
 		if !ok || field == "" {
 			return usagef("set: %q is not FIELD=VALUE", kv)

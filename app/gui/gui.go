@@ -8,7 +8,6 @@
 package gui
 
 import (
-	"context"
 	"os"
 
 	"fyne.io/fyne/v2"
@@ -37,7 +36,7 @@ func Run(a fyne.App, opt cli.GUIOptions) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", resources.Icon()))
 	w := newMainWindow(a, opt)
 	w.win.Show()
-	w.open(context.Background())
+	w.open()
 	a.Run()
 	w.close()
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,8 +27,16 @@ type mainWindow struct {
 	app fyne.App
 	win fyne.Window
 	opt cli.GUIOptions
-	st  *store.Store
+	st  *store.Store // set on the UI goroutine once open
 	ctx context.Context
+	// stop cancels background work when the window closes; bg counts the
+	// goroutines still running, so the store closes only after them.
+	stop context.CancelFunc
+	bg   sync.WaitGroup
+	// opened is the store as the opening goroutine got it, for close() to
+	// close even if the UI never saw it.
+	openedMu sync.Mutex
+	opened   *store.Store
 	// do runs a UI update from a background goroutine: fyne.Do, except in
 	// tests, where the test goroutine plays the UI goroutine.
 	do func(func())
@@ -50,7 +59,8 @@ type mainWindow struct {
 }
 
 func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
-	w := &mainWindow{app: a, opt: opt, ctx: context.Background(), selMission: -1, names: map[data.ID]string{}, homeZone: time.Local, do: fyne.Do}
+	w := &mainWindow{app: a, opt: opt, selMission: -1, names: map[data.ID]string{}, homeZone: time.Local, do: fyne.Do}
+	w.ctx, w.stop = context.WithCancel(context.Background())
 	w.win = a.NewWindow(i18n.T("app.title"))
 	w.win.Resize(fyne.NewSize(1180, 720))
 	w.win.SetMaster()
@@ -115,9 +125,9 @@ func (w *mainWindow) buildMain() fyne.CanvasObject {
 	missions := container.NewBorder(widget.NewLabelWithStyle(i18n.T("missions.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.missionList)
 	meetings := container.NewBorder(container.NewVBox(w.header, w.subheader, widget.NewSeparator()), nil, nil, nil, w.meetingList)
 	right := container.NewHSplit(meetings, container.NewVScroll(container.NewPadded(w.detail)))
-	right.Offset = 0.55
+	right.Offset = 0.5
 	split := container.NewHSplit(missions, right)
-	split.Offset = 0.24
+	split.Offset = 0.22
 	return split
 }
 
@@ -144,10 +154,15 @@ func (w *mainWindow) show(o fyne.CanvasObject) {
 }
 
 // open opens the store off the UI goroutine and then loads the missions.
-func (w *mainWindow) open(ctx context.Context) {
-	go func() {
-		st, err := store.Open(ctx, w.opt.DataDir, store.Options{Verbose: w.opt.Verbose})
-		w.do(func() {
+func (w *mainWindow) open() {
+	w.background(func() {
+		st, err := store.Open(w.ctx, w.opt.DataDir, store.Options{Verbose: w.opt.Verbose})
+		if err == nil {
+			w.openedMu.Lock()
+			w.opened = st
+			w.openedMu.Unlock()
+		}
+		w.update(func() {
 			if err != nil {
 				w.show(w.message(i18n.T("error.open", err.Error()), widget.NewButton(i18n.T("action.quit"), w.app.Quit)))
 				return
@@ -155,20 +170,49 @@ func (w *mainWindow) open(ctx context.Context) {
 			w.st = st
 			w.reload()
 		})
+	})
+}
+
+// background runs fn on a goroutine that close() waits for.
+func (w *mainWindow) background(fn func()) {
+	w.bg.Add(1)
+	go func() {
+		defer w.bg.Done()
+		fn()
 	}()
 }
 
+// update hands a UI update to the UI goroutine, unless the window is
+// closing (the UI loop may be gone, and nobody would see it).
+func (w *mainWindow) update(fn func()) {
+	if w.ctx.Err() == nil {
+		w.do(fn)
+	}
+}
+
+// close stops background work, waits for it (briefly: a store call in
+// flight finishes in milliseconds) and closes the store, so every save is
+// flushed before the process exits.
 func (w *mainWindow) close() {
-	if w.st != nil {
-		w.st.Close()
-		w.st = nil
+	w.stop()
+	done := make(chan struct{})
+	go func() { w.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+	w.openedMu.Lock()
+	defer w.openedMu.Unlock()
+	if w.opened != nil {
+		w.opened.Close()
+		w.opened = nil
 	}
 }
 
 // reload fetches the missions and counts in the background.
 func (w *mainWindow) reload() {
 	st := w.st
-	go func() {
+	w.background(func() {
 		recs, err := st.List(w.ctx, store.Query{Kind: data.KindMission})
 		stats := st.Stats(w.ctx)
 		missions := make([]*data.Mission, 0, len(recs))
@@ -177,7 +221,7 @@ func (w *mainWindow) reload() {
 		}
 		// Newest mission first: the one a delegate is on, or just back from.
 		sort.SliceStable(missions, func(i, j int) bool { return missions[i].Start > missions[j].Start })
-		w.do(func() {
+		w.update(func() {
 			if err != nil {
 				w.show(w.message(i18n.T("error.load", err.Error()), nil))
 				return
@@ -196,7 +240,7 @@ func (w *mainWindow) reload() {
 			}
 			w.missionList.Select(sel)
 		})
-	}()
+	})
 }
 
 func (w *mainWindow) showEmpty() {
@@ -205,16 +249,16 @@ func (w *mainWindow) showEmpty() {
 		btn.Disable()
 		btn.SetText(i18n.T("empty.loading"))
 		st := w.st
-		go func() {
+		w.background(func() {
 			_, err := sample.Load(w.ctx, st)
-			w.do(func() {
+			w.update(func() {
 				if err != nil {
 					w.show(w.message(i18n.T("error.load", err.Error()), nil))
 					return
 				}
 				w.reload()
 			})
-		}()
+		})
 	})
 	btn.Importance = widget.HighImportance
 	w.show(w.message(i18n.T("empty.title")+"\n\n"+i18n.T("empty.body"), btn))
@@ -231,7 +275,7 @@ func (w *mainWindow) selectMission(i int) {
 	w.header.SetText(m.Name)
 	w.subheader.SetText(i18n.T("mission.summary", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country), m.TimeZone))
 	st := w.st
-	go func() {
+	w.background(func() {
 		recs, err := st.List(w.ctx, store.Query{Kind: data.KindMeeting, Mission: m.ID})
 		meetings := make([]*data.Meeting, 0, len(recs))
 		names := map[data.ID]string{}
@@ -249,7 +293,7 @@ func (w *mainWindow) selectMission(i int) {
 			}
 		}
 		open, _ := st.List(w.ctx, store.Query{Kind: data.KindFollowUp, Mission: m.ID, Status: data.StatusOpen})
-		w.do(func() {
+		w.update(func() {
 			if w.selMission != i {
 				return // the user has moved on
 			}
@@ -267,7 +311,7 @@ func (w *mainWindow) selectMission(i int) {
 			w.detail.Objects = []fyne.CanvasObject{widget.NewLabel(i18n.T("meeting.none"))}
 			w.detail.Refresh()
 		})
-	}()
+	})
 }
 
 func (w *mainWindow) nameList(ids []data.ID) string {

@@ -56,7 +56,7 @@ func newTestWindow(t *testing.T, dir string) *mainWindow {
 	w.do = func(f func()) { uiQueue <- f }
 	w.win.Show()
 	t.Cleanup(w.close)
-	w.open(context.Background())
+	w.open()
 	return w
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -87,7 +88,7 @@ func Load[T data.Record](ctx context.Context, s *Store, id data.ID) (T, error) {
 	}
 	t, ok := rec.(T)
 	if !ok {
-		return zero, data.Errorf(data.ErrNotFound, "%s is a %s", id, rec.Kind())
+		return zero, data.Errorf(data.ErrNotFound, "%s is %s, not %s", id, withArticle(kindName(rec.Kind())), withArticle(kindName(zero.Kind())))
 	}
 	return t, nil
 }
@@ -263,7 +264,7 @@ func (w *write) put(rec data.Record, create bool) error {
 	case create || old.Deleted != 0:
 		return data.Errorf(data.ErrNotFound, "record %s was deleted", id)
 	case old.Kind != rec.Kind():
-		return data.Errorf(data.ErrInvalid, "%s is a %s, not a %s", id, old.Kind, rec.Kind())
+		return data.Errorf(data.ErrInvalid, "%s is %s, not %s", id, withArticle(kindName(old.Kind)), withArticle(kindName(rec.Kind())))
 	}
 
 	now := w.s.now().UTC().Truncate(time.Millisecond)
@@ -293,7 +294,6 @@ func (w *write) put(rec data.Record, create bool) error {
 	}
 	meta.Updated = now
 	fields["updated"], _ = json.Marshal(now)
-	diff["updated"] = fields["updated"]
 
 	ts := w.clock.Now()
 	env := &envelope{Kind: rec.Kind(), Fields: fields, Clocks: map[string]hlc.Timestamp{}}
@@ -302,10 +302,7 @@ func (w *write) put(rec data.Record, create bool) error {
 			env.Clocks[k] = v
 		}
 	}
-	ch := data.Change{HLC: ts, Record: id, Kind: rec.Kind(), Op: data.OpPut,
-		Private: meta.Confidentiality == data.Private}
-	for name, v := range diff {
-		ch.Fields = append(ch.Fields, data.FieldChange{Name: name, Value: v, Seen: env.Clocks[name]})
+	for name := range diff {
 		env.Clocks[name] = ts
 	}
 	if err := w.setJSON(recordKey(raw), env); err != nil {
@@ -320,7 +317,58 @@ func (w *write) put(rec data.Record, create bool) error {
 	if err := w.reindex(oldRec, rec, raw); err != nil {
 		return err
 	}
-	return w.log(ch)
+	for _, ch := range changesFor(id, rec.Kind(), ts, oldRec, meta.Confidentiality, fields, diff, old) {
+		if err := w.log(ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changesFor builds the change-log entries of one save. A new record logs
+// every field. An edit logs the changed fields, each with the clock of the
+// value it replaced; "updated" is left out of edits (a receiver stamps it
+// from the change's clock), or every two edits of different fields on two
+// devices would conflict over it. Private records never leave the device,
+// so confidentiality changes need care:
+//   - private → shared/office logs the whole record, since peers have
+//     never seen any of it;
+//   - shared/office → private logs the confidentiality change on its own
+//     (peers learn to keep their copy to themselves) and the other edits
+//     of that save as private.
+func changesFor(id data.ID, kind data.Kind, ts hlc.Timestamp, oldRec data.Record, conf data.Confidentiality,
+	fields, diff data.Fields, old *envelope) []data.Change {
+	wasPrivate := oldRec != nil && oldRec.Meta().Confidentiality == data.Private
+	isPrivate := conf == data.Private
+	entry := func(private bool, names func(string) bool, src data.Fields) data.Change {
+		ch := data.Change{HLC: ts, Record: id, Kind: kind, Op: data.OpPut, Private: private}
+		for name, v := range src {
+			if !names(name) {
+				continue
+			}
+			var seen hlc.Timestamp
+			if old != nil {
+				seen = old.Clocks[name]
+			}
+			ch.Fields = append(ch.Fields, data.FieldChange{Name: name, Value: v, Seen: seen})
+		}
+		return ch
+	}
+	all := func(string) bool { return true }
+	edited := func(name string) bool { return oldRec == nil || (name != "updated" && name != "created") }
+	switch {
+	case oldRec == nil:
+		return []data.Change{entry(isPrivate, all, fields)}
+	case wasPrivate && !isPrivate:
+		return []data.Change{entry(false, all, fields)}
+	case !wasPrivate && isPrivate:
+		out := []data.Change{entry(false, func(n string) bool { return n == "confidentiality" }, diff)}
+		if rest := entry(true, func(n string) bool { return n != "confidentiality" && edited(n) }, diff); len(rest.Fields) > 0 {
+			out = append(out, rest)
+		}
+		return out
+	}
+	return []data.Change{entry(isPrivate, edited, diff)}
 }
 
 func (e *envelope) updated() time.Time {
@@ -337,7 +385,11 @@ func (w *write) reindex(old, rec data.Record, raw [16]byte) error {
 		for _, k := range indexKeys(old) {
 			oldKeys[string(k)] = true
 		}
-		for _, k := range termKeys(old, raw) {
+		stored, err := w.storedTermKeys(raw, old.Kind())
+		if err != nil {
+			return err
+		}
+		for _, k := range stored {
 			oldKeys[string(k)] = true
 		}
 	}
@@ -361,7 +413,11 @@ func (w *write) reindex(old, rec data.Record, raw [16]byte) error {
 
 // unindex removes every index entry, search term and list key of rec.
 func (w *write) unindex(rec data.Record, raw [16]byte) error {
-	for _, k := range append(indexKeys(rec), termKeys(rec, raw)...) {
+	stored, err := w.storedTermKeys(raw, rec.Kind())
+	if err != nil {
+		return err
+	}
+	for _, k := range append(indexKeys(rec), stored...) {
 		if err := w.txn.Delete(k); err != nil {
 			return err
 		}
@@ -370,6 +426,27 @@ func (w *write) unindex(rec data.Record, raw [16]byte) error {
 		return err
 	}
 	return w.txn.Delete(kindKey(rec.Kind(), raw))
+}
+
+// storedTermKeys rebuilds the term keys of a record from its stored term
+// document: removing what was indexed, rather than what the current
+// tokenizer would index, leaves no stale keys when folding rules change.
+func (w *write) storedTermKeys(raw [16]byte, kind data.Kind) ([][]byte, error) {
+	item, err := w.txn.Get(docKey(raw))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var keys [][]byte
+	err = item.Value(func(doc []byte) error {
+		for word, weight := range docTerms(doc) {
+			keys = append(keys, termKey(word, raw, weight, kind))
+		}
+		return nil
+	})
+	return keys, err
 }
 
 // indexKeys lists the secondary index entries of a record.
@@ -458,14 +535,74 @@ func termKeys(rec data.Record, raw [16]byte) [][]byte {
 	return keys
 }
 
-// checkRefs makes sure every record rec points to exists and is of the
-// expected kind, so a typo in an ID is an error, not a dangling link.
+// checkRefs makes sure every record rec newly points to exists and is of
+// the expected kind, so a typo in an ID is an error, not a dangling link.
+// References the stored version already had are not checked again: after a
+// mission is deleted (here or on another device), its meetings must stay
+// editable.
 func (w *write) checkRefs(rec data.Record) error {
-	type ref struct {
-		field string
-		id    data.ID
-		kind  data.Kind
+	had := map[data.ID]bool{}
+	if raw, err := rec.Meta().ID.Bytes(); err == nil {
+		if old, err := liveRecord(w.txn, raw); err == nil && old != nil {
+			for _, r := range refsOf(old) {
+				had[r.id] = true
+			}
+		}
 	}
+	for _, rf := range refsOf(rec) {
+		if had[rf.id] {
+			continue
+		}
+		raw, err := rf.id.Bytes()
+		if err != nil {
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "is not a record ID"}
+		}
+		target, err := liveRecord(w.txn, raw)
+		if err != nil {
+			return err
+		}
+		if target == nil {
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "no such " + kindName(rf.kind)}
+		}
+		if target.Kind() != rf.kind {
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "is " + withArticle(kindName(target.Kind())) + ", not " + withArticle(kindName(rf.kind))}
+		}
+		// A follow-up agreed in a meeting belongs to that meeting's mission.
+		if f, ok := rec.(*data.FollowUp); ok && rf.field == "meeting" && f.Mission != "" {
+			if m := target.(*data.Meeting); m.Mission != f.Mission {
+				return &data.FieldError{Kind: rec.Kind(), Field: "meeting", Value: string(rf.id), Msg: "belongs to another mission than the follow-up's"}
+			}
+		}
+	}
+	return nil
+}
+
+// kindName is how messages name a kind of record.
+func kindName(k data.Kind) string {
+	switch k {
+	case data.KindOrg:
+		return "organization"
+	case data.KindFollowUp:
+		return "follow-up"
+	}
+	return string(k)
+}
+
+func withArticle(s string) string {
+	if strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+type ref struct {
+	field string
+	id    data.ID
+	kind  data.Kind
+}
+
+// refsOf lists the records rec points to.
+func refsOf(rec data.Record) []ref {
 	var refs []ref
 	add := func(field string, k data.Kind, ids ...data.ID) {
 		for _, id := range ids {
@@ -494,21 +631,5 @@ func (w *write) checkRefs(rec data.Record) error {
 		add("org", data.KindOrg, r.Org)
 		add("contact", data.KindContact, r.Contact)
 	}
-	for _, rf := range refs {
-		raw, err := rf.id.Bytes()
-		if err != nil {
-			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "is not a record ID"}
-		}
-		e, err := readEnvelope(w.txn, raw)
-		if errors.Is(err, badger.ErrKeyNotFound) || (err == nil && e.Deleted != 0) {
-			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "no such " + string(rf.kind)}
-		}
-		if err != nil {
-			return err
-		}
-		if e.Kind != rf.kind {
-			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "is a " + string(e.Kind) + ", not a " + string(rf.kind)}
-		}
-	}
-	return nil
+	return refs
 }

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -66,27 +67,34 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		toks[i] = clipTerm(t)
 	}
 	// The longest word is usually the most selective: start from it.
-	longest := 0
-	for i, t := range toks {
-		if len(t) > len(toks[longest]) {
-			longest = i
-		}
-	}
-	toks[0], toks[longest] = toks[longest], toks[0]
+	sort.SliceStable(toks, func(i, j int) bool { return len(toks[i]) > len(toks[j]) })
 
 	var hits []Hit
 	err := s.db.View(func(txn *badger.Txn) error {
-		idx := map[[16]byte]int{}
+		var idx map[[16]byte]int
 		var cands []cand
-		scan(txn, toks[0], func(id [16]byte, kind byte, sc int) {
-			if i, ok := idx[id]; ok {
-				cands[i].score = max(cands[i].score, sc)
-				return
+		// Candidates come from one word's index range. If that range is
+		// longer than a scan may go, another word of the query may have a
+		// complete one: try each before settling for a truncated set.
+		first := 0
+		for p, tok := range toks {
+			idx = map[[16]byte]int{}
+			cands = cands[:0]
+			truncated := scan(txn, tok, func(id [16]byte, kind byte, sc int) {
+				if i, ok := idx[id]; ok {
+					cands[i].score = max(cands[i].score, sc)
+					return
+				}
+				idx[id] = len(cands)
+				cands = append(cands, cand{id, kind, sc})
+			})
+			first = p
+			if !truncated {
+				break
 			}
-			idx[id] = len(cands)
-			cands = append(cands, cand{id, kind, sc})
-		})
-		for _, tok := range toks[1:] {
+		}
+		rest := append(append([]string{}, toks[:first]...), toks[first+1:]...)
+		for _, tok := range rest {
 			if len(cands) == 0 {
 				return nil
 			}
@@ -103,11 +111,22 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 					best[i] = sc
 				}
 			} else {
-				scan(txn, tok, func(id [16]byte, _ byte, sc int) {
+				truncated := scan(txn, tok, func(id [16]byte, _ byte, sc int) {
 					if i, ok := idx[id]; ok {
 						best[i] = max(best[i], sc)
 					}
 				})
+				// The word's range was longer than a scan may go: check
+				// the candidates the scan did not reach one by one.
+				for i, c := range cands {
+					if truncated && best[i] == 0 {
+						sc, err := docScore(txn, c.id, tok)
+						if err != nil {
+							return err
+						}
+						best[i] = sc
+					}
+				}
 			}
 			kept := cands[:0]
 			clear(idx)
@@ -141,12 +160,16 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 // scan visits the term index entries whose word starts with tok, calling
 // fn with the record, its kind and the entry's score: the weight of the
 // field the word is in, tripled when the whole word matched.
-func scan(txn *badger.Txn, tok string, fn func(id [16]byte, kind byte, score int)) {
+// It reports whether it stopped at scanLimit before the end of the range.
+func scan(txn *badger.Txn, tok string, fn func(id [16]byte, kind byte, score int)) (truncated bool) {
 	prefix := append([]byte{pTerm}, tok...)
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	limit := scanLimit(tok)
-	for it.Rewind(); it.Valid() && limit > 0; it.Next() {
+	for it.Rewind(); it.Valid(); it.Next() {
+		if limit == 0 {
+			return true
+		}
 		limit--
 		k := it.Item().Key()
 		// k = pTerm word 0x00 id(16) weight kind
@@ -162,6 +185,7 @@ func scan(txn *badger.Txn, tok string, fn func(id [16]byte, kind byte, score int
 		}
 		fn(id, k[len(k)-1], sc)
 	}
+	return false
 }
 
 // docScore is the best score of a word starting with tok in a record's
@@ -198,7 +222,21 @@ func docScore(txn *badger.Txn, id [16]byte, tok string) (int, error) {
 	return best, err
 }
 
-// docValue encodes a record's terms for docScore.
+// docTerms decodes a term document into word → weight.
+func docTerms(doc []byte) map[string]uint8 {
+	out := map[string]uint8{}
+	for len(doc) > 1 {
+		end := bytes.IndexByte(doc[1:], 0)
+		if end < 0 {
+			break
+		}
+		out[string(doc[1:1+end])] = doc[0]
+		doc = doc[2+end:]
+	}
+	return out
+}
+
+// docValue encodes a record's terms for docScore and storedTermKeys.
 func docValue(t map[string]uint8) []byte {
 	var b []byte
 	for word, w := range t {
