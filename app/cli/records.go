@@ -77,6 +77,11 @@ func cmdDemo(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("generate records: %w", err)
 		}
+		if gen.Created > 0 {
+			if err := e.st.Settle(e.ctx); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(e.out, "synthetic records (seed %d): %d created, %d already present in %.1fs\n", *seed, gen.Created, gen.Skipped, time.Since(start).Seconds())
 	}
 	return nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -74,4 +75,16 @@ func (s *Store) Import(ctx context.Context, recs []data.Record, progress func(do
 		}
 	}
 	return res, nil
+}
+
+// Settle compacts the whole database into one level. After a bulk load it
+// spares the next start (typically the GUI) the compactions Badger would
+// otherwise run then, with their memory peak.
+func (s *Store) Settle(ctx context.Context) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.db.Flatten(1); err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	return nil
 }
