@@ -19,8 +19,10 @@ GO ?= $(shell if command -v go >/dev/null 2>&1 && go version | awk '{split($$3, 
 # Fyne needs cgo and the X11/GL headers (verified minimal set, Debian 12).
 BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-# The smoke test runs the real binary under Xvfb and screenshots it.
-TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool
+# The smoke test runs the real binary under Xvfb and screenshots it; the PDF
+# tests read documents back with poppler, decode their QR codes with zbar and
+# check them with qpdf.
+TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool poppler-utils zbar-tools qpdf
 
 .PHONY: run test build toolchain deps deps-test fmt-check vet unit fuzz smoke bench clean
 

@@ -117,10 +117,21 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 					}
 				})
 				// The word's range was longer than a scan may go: check
-				// the candidates the scan did not reach one by one.
-				for i, c := range cands {
-					if truncated && best[i] == 0 {
-						sc, err := docScore(txn, c.id, tok)
+				// candidates the scan did not reach one by one, the best
+				// first, up to a budget (smaller for a word of one letter,
+				// a keystroke in progress). Past that every word of the
+				// query is common, and the hits are the best of a sample.
+				if truncated {
+					order := make([]int, 0, len(cands))
+					for i := range cands {
+						if best[i] == 0 {
+							order = append(order, i)
+						}
+					}
+					sort.SliceStable(order, func(a, b int) bool { return better(cands[order[a]], cands[order[b]]) })
+					budget := min(verifyLimit, scanLimit(tok)/2)
+					for _, i := range order[:min(len(order), budget)] {
+						sc, err := docScore(txn, cands[i].id, tok)
 						if err != nil {
 							return err
 						}
