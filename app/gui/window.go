@@ -69,6 +69,7 @@ func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
 	w.win.SetContent(container.NewBorder(nil, w.status, nil, nil, w.body))
 	w.mainView = w.buildMain()
 	w.shortcuts()
+	w.win.SetMainMenu(w.menu())
 	return w
 }
 

@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/locale"
+	"github.com/clusme/fieldbook/data/report"
+	"github.com/clusme/fieldbook/data/store"
+)
+
+// docFlags are the flags every PDF command shares. The document's
+// language is the global --lang (which may be typed after the command, as
+// DESIGN.md's "brochure --org ID --lang ru" does), else the OS language.
+type docFlags struct {
+	out *string
+}
+
+func addDocFlags(fs *flag.FlagSet) docFlags {
+	return docFlags{out: fs.String("out", "", "PDF file to write (required)")}
+}
+
+func (d docFlags) options(e *env) (report.Options, error) {
+	if *d.out == "" {
+		return report.Options{}, usagef("--out FILE.pdf is required")
+	}
+	return report.Options{Lang: locale.Code(e.lang)}, nil
+}
+
+// writeFile writes a document to path atomically: a temp file beside it,
+// renamed into place once complete, so a failure never leaves half a PDF
+// (or destroys the previous one).
+func writeFile(path string, gen func(w io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := gen(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func cmdBrochure(e *env, args []string) error {
+	fs := flag.NewFlagSet("brochure", flag.ContinueOnError)
+	org := fs.String("org", "", "organization ID (required)")
+	d := addDocFlags(fs)
+	return e.document(fs, args, "org", org, d, func(id data.ID, opt report.Options, w io.Writer) error {
+		return report.Brochure(e.ctx, e.st, id, opt, w)
+	})
+}
+
+func cmdCatalogue(e *env, args []string) error {
+	fs := flag.NewFlagSet("catalogue", flag.ContinueOnError)
+	mission := fs.String("mission", "", "mission ID (required)")
+	d := addDocFlags(fs)
+	return e.document(fs, args, "mission", mission, d, func(id data.ID, opt report.Options, w io.Writer) error {
+		return report.Catalogue(e.ctx, e.st, id, opt, w)
+	})
+}
+
+func cmdReport(e *env, args []string) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	mission := fs.String("mission", "", "mission ID (required)")
+	d := addDocFlags(fs)
+	return e.document(fs, args, "mission", mission, d, func(id data.ID, opt report.Options, w io.Writer) error {
+		return report.Report(e.ctx, e.st, id, opt, w)
+	})
+}
+
+// document runs a PDF command that takes one required record ID flag.
+func (e *env) document(fs *flag.FlagSet, args []string, idFlag string, idVal *string, d docFlags,
+	gen func(data.ID, report.Options, io.Writer) error) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return e.help(err)
+	}
+	if len(pos) > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), pos[0])
+	}
+	if *idVal == "" {
+		return usagef("%s: --%s ID is required", fs.Name(), idFlag)
+	}
+	id, err := optID(idFlag, *idVal)
+	if err != nil {
+		return err
+	}
+	opt, err := d.options(e)
+	if err != nil {
+		return err
+	}
+	if err := writeFile(*d.out, func(w io.Writer) error { return gen(id, opt, w) }); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.out, *d.out)
+	return nil
+}
+
+// cmdExport writes follow-up lists. PDF is the format built so far; the
+// spreadsheet, calendar, vCard and JSON formats come with the exchange
+// capability and are refused clearly until then.
+func cmdExport(e *env, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usagef("export: say what to export: followups")
+	}
+	what := args[0]
+	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
+	format := fs.String("format", "", "pdf")
+	mission := fs.String("mission", "", "only this mission's follow-ups")
+	status := fs.String("status", "", "only follow-ups with this status (open, in_progress, done, dropped)")
+	owner := fs.String("owner", "", "only follow-ups of this owner")
+	includePrivate := fs.Bool("include-private", false, "include records marked private")
+	d := addDocFlags(fs)
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return e.help(err)
+	}
+	if len(pos) > 0 {
+		return usagef("export: unexpected argument %q", pos[0])
+	}
+	if what != "followups" {
+		return usagef("export %s: only followups can be exported so far", what)
+	}
+	if *format != "pdf" {
+		return usagef("export followups: --format %q: the formats built so far are: pdf", *format)
+	}
+	q := store.Query{Kind: data.KindFollowUp, Status: data.Status(*status), Owner: *owner}
+	if q.Mission, err = optID("mission", *mission); err != nil {
+		return err
+	}
+	switch q.Status {
+	case "", data.StatusOpen, data.StatusInProgress, data.StatusDone, data.StatusDropped:
+	default:
+		return usagef("export: --status %q: want open, in_progress, done or dropped", *status)
+	}
+	opt, err := d.options(e)
+	if err != nil {
+		return err
+	}
+	title, err := e.followUpTitle(q.Mission)
+	if err != nil {
+		return err
+	}
+	recs, err := e.st.List(e.ctx, q)
+	if err != nil {
+		return err
+	}
+	items := make([]*data.FollowUp, 0, len(recs))
+	for _, r := range recs {
+		f := r.(*data.FollowUp)
+		if f.Confidentiality == data.Private && !*includePrivate {
+			continue
+		}
+		items = append(items, f)
+	}
+	if err := writeFile(*d.out, func(w io.Writer) error {
+		return report.FollowUpList(e.ctx, e.st, items, title, opt, w)
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out, "%d follow-ups\n%s\n", len(items), *d.out)
+	return nil
+}
+
+// followUpTitle heads a follow-up list: the mission's name, or none.
+func (e *env) followUpTitle(mission data.ID) (string, error) {
+	if mission == "" {
+		return "", nil
+	}
+	m, err := store.Load[*data.Mission](e.ctx, e.st, mission)
+	if err != nil {
+		return "", badRef("export", "mission", err)
+	}
+	return m.Name, nil
+}

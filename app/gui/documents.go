@@ -1,0 +1,185 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/clusme/fieldbook/app/i18n"
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/report"
+	"github.com/clusme/fieldbook/data/store"
+)
+
+// docKind names one of the PDF documents the Documents menu makes.
+type docKind int
+
+const (
+	docCatalogue docKind = iota
+	docReport
+	docFollowUps
+	docBrochure
+)
+
+// menu is the main menu: File (quit) and Documents (the PDFs of the
+// selected mission).
+func (w *mainWindow) menu() *fyne.MainMenu {
+	quit := fyne.NewMenuItem(i18n.T("action.quit"), w.app.Quit)
+	quit.IsQuit = true
+	return fyne.NewMainMenu(
+		fyne.NewMenu(i18n.T("menu.file"), quit),
+		fyne.NewMenu(i18n.T("menu.documents"),
+			fyne.NewMenuItem(i18n.T("doc.catalogue")+"…", func() { w.askDocument(docCatalogue) }),
+			fyne.NewMenuItem(i18n.T("doc.report")+"…", func() { w.askDocument(docReport) }),
+			fyne.NewMenuItem(i18n.T("doc.followups")+"…", func() { w.askDocument(docFollowUps) }),
+			fyne.NewMenuItem(i18n.T("doc.brochure")+"…", func() { w.askDocument(docBrochure) }),
+		),
+	)
+}
+
+func (w *mainWindow) selectedMission() *data.Mission {
+	if w.selMission < 0 || w.selMission >= len(w.missions) {
+		return nil
+	}
+	return w.missions[w.selMission]
+}
+
+// askDocument asks what it needs (the organization, for a brochure) and
+// where to save, then makes the document in the background.
+func (w *mainWindow) askDocument(kind docKind) {
+	m := w.selectedMission()
+	if m == nil || w.st == nil {
+		dialog.ShowInformation(i18n.T("menu.documents"), i18n.T("doc.nomission"), w.win)
+		return
+	}
+	if kind != docBrochure {
+		w.askSave(kind, m.ID, fileName(kind, m.Name))
+		return
+	}
+	// Brochures are of the mission's member companies (and hosts); their
+	// names are read in the background.
+	st := w.st
+	w.background(func() {
+		var ids []data.ID
+		var names []string
+		for _, id := range append(append([]data.ID{}, m.Members...), m.Hosts...) {
+			if r, err := st.Get(w.ctx, id); err == nil {
+				ids = append(ids, id)
+				names = append(names, r.Label())
+			}
+		}
+		w.update(func() {
+			if len(ids) == 0 {
+				dialog.ShowInformation(i18n.T("doc.brochure"), i18n.T("doc.noorgs"), w.win)
+				return
+			}
+			sel := widget.NewSelect(names, nil)
+			sel.SetSelectedIndex(0)
+			dialog.ShowForm(i18n.T("doc.brochure"), i18n.T("doc.next"), i18n.T("action.cancel"),
+				[]*widget.FormItem{widget.NewFormItem(i18n.T("doc.brochure.org"), sel)},
+				func(ok bool) {
+					if ok && sel.SelectedIndex() >= 0 {
+						w.askSave(docBrochure, ids[sel.SelectedIndex()], fileName(docBrochure, sel.Selected))
+					}
+				}, w.win)
+		})
+	})
+}
+
+// fileName suggests a file name: the document and the mission or company.
+func fileName(kind docKind, name string) string {
+	prefix := map[docKind]string{docCatalogue: "catalogue", docReport: "report", docFollowUps: "follow-ups", docBrochure: "brochure"}[kind]
+	clean := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '-'
+		}
+		return r
+	}, name)
+	return prefix + " " + strings.TrimSpace(clean) + ".pdf"
+}
+
+func (w *mainWindow) askSave(kind docKind, target data.ID, suggested string) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, w.win)
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		w.makeDocument(kind, target, wc, nil)
+	}, w.win)
+	d.SetFileName(suggested)
+	d.Show()
+}
+
+// makeDocument renders the PDF into memory and writes it to out, both off
+// the UI goroutine, with a progress dialog meanwhile. done, if set, is
+// called on the UI goroutine at the end (tests use it).
+func (w *mainWindow) makeDocument(kind docKind, target data.ID, out io.WriteCloser, done func(error)) {
+	progress := dialog.NewCustomWithoutButtons(i18n.T("doc.creating"), widget.NewProgressBarInfinite(), w.win)
+	progress.Show()
+	st := w.st
+	lang := i18n.Language()
+	w.background(func() {
+		err := renderDocument(w.ctx, st, kind, target, lang, out)
+		w.update(func() {
+			progress.Hide()
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("doc.failed"), err), w.win)
+			} else if u, ok := out.(fyne.URIWriteCloser); ok {
+				dialog.ShowInformation(i18n.T("menu.documents"), i18n.T("doc.saved", u.URI().Path()), w.win)
+			}
+			if done != nil {
+				done(err)
+			}
+		})
+	})
+}
+
+// renderDocument makes the document and writes it to out. It renders into
+// memory first, so a failure never leaves half a PDF behind.
+func renderDocument(ctx context.Context, st *store.Store, kind docKind, target data.ID, lang string, out io.WriteCloser) error {
+	var buf bytes.Buffer
+	opt := report.Options{Lang: lang}
+	var err error
+	switch kind {
+	case docCatalogue:
+		err = report.Catalogue(ctx, st, target, opt, &buf)
+	case docReport:
+		err = report.Report(ctx, st, target, opt, &buf)
+	case docBrochure:
+		err = report.Brochure(ctx, st, target, opt, &buf)
+	case docFollowUps:
+		var m *data.Mission
+		if m, err = store.Load[*data.Mission](ctx, st, target); err == nil {
+			var recs []data.Record
+			recs, err = st.List(ctx, store.Query{Kind: data.KindFollowUp, Mission: target})
+			items := make([]*data.FollowUp, 0, len(recs))
+			for _, r := range recs {
+				// The GUI's lists are for sharing: private follow-ups stay out.
+				if f := r.(*data.FollowUp); f.Confidentiality != data.Private {
+					items = append(items, f)
+				}
+			}
+			if err == nil {
+				err = report.FollowUpList(ctx, st, items, m.Name, opt, &buf)
+			}
+		}
+	}
+	if err != nil {
+		out.Close()
+		return err
+	}
+	if _, err := out.Write(buf.Bytes()); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
