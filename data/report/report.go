@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/clusme/fieldbook/data"
@@ -145,27 +144,10 @@ func load[T data.Record](ctx context.Context, src Source, id data.ID, what strin
 	}
 	t, ok := rec.(T)
 	if !ok {
-		return zero, data.Errorf(data.ErrInvalid, "%s is %s, not %s", id, withArticle(noun(rec.Kind())), withArticle(what))
+		return zero, data.Errorf(data.ErrInvalid, "%s is %s, not %s", id, rec.Kind().WithArticle(), zero.Kind().WithArticle())
 	}
 	return t, nil
 }
 
-// noun names a record kind in messages.
-func noun(k data.Kind) string {
-	switch k {
-	case data.KindOrg:
-		return "organization"
-	case data.KindFollowUp:
-		return "follow-up"
-	}
-	return string(k)
-}
-
-func withArticle(s string) string {
-	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
-		return "an " + s
-	}
-	return "a " + s
-}
 
 func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }

@@ -48,49 +48,6 @@ func mustRecords(t testing.TB) []data.Record {
 	return recs
 }
 
-// ref is one reference from a record to another, with the kind it must be
-// ("" for any kind, as for an attachment's record).
-type ref struct {
-	field string
-	id    data.ID
-	kind  data.Kind
-}
-
-// refsOf lists the non-empty references of rec (the same ones the store
-// checks on save).
-func refsOf(rec data.Record) []ref {
-	var out []ref
-	add := func(field string, k data.Kind, ids ...data.ID) {
-		for _, id := range ids {
-			if id != "" {
-				out = append(out, ref{field, id, k})
-			}
-		}
-	}
-	switch r := rec.(type) {
-	case *data.Mission:
-		add("members", data.KindOrg, r.Members...)
-		add("hosts", data.KindOrg, r.Hosts...)
-		add("delegates", data.KindContact, r.Delegates...)
-	case *data.Organization:
-		add("logo", data.KindAttachment, r.Logo)
-	case *data.Contact:
-		add("org", data.KindOrg, r.Org)
-	case *data.Meeting:
-		add("mission", data.KindMission, r.Mission)
-		add("orgs", data.KindOrg, r.Orgs...)
-		add("attendees", data.KindContact, r.Attendees...)
-		add("delegates", data.KindContact, r.Delegates...)
-	case *data.FollowUp:
-		add("mission", data.KindMission, r.Mission)
-		add("meeting", data.KindMeeting, r.Meeting)
-		add("org", data.KindOrg, r.Org)
-		add("contact", data.KindContact, r.Contact)
-	case *data.Attachment:
-		add("record", "", r.Record)
-	}
-	return out
-}
 
 func countKinds(recs []data.Record) map[data.Kind]int {
 	n := map[data.Kind]int{}
@@ -190,15 +147,15 @@ func TestSampleIDsAndReferences(t *testing.T) {
 	}
 	n := 0
 	for _, r := range recs {
-		for _, rf := range refsOf(r) {
+		for _, rf := range data.Refs(r) {
 			n++
-			target, ok := byID[rf.id]
+			target, ok := byID[rf.ID]
 			if !ok {
-				t.Errorf("%s %q: %s → %s does not resolve", r.Kind(), r.Label(), rf.field, rf.id)
+				t.Errorf("%s %q: %s → %s does not resolve", r.Kind(), r.Label(), rf.Field, rf.ID)
 				continue
 			}
-			if rf.kind != "" && target.Kind() != rf.kind {
-				t.Errorf("%s %q: %s → %s is a %s, want %s", r.Kind(), r.Label(), rf.field, rf.id, target.Kind(), rf.kind)
+			if rf.Kind != "" && target.Kind() != rf.Kind {
+				t.Errorf("%s %q: %s → %s is a %s, want %s", r.Kind(), r.Label(), rf.Field, rf.ID, target.Kind(), rf.Kind)
 			}
 		}
 	}
@@ -413,13 +370,13 @@ func TestGenerateValidAndOrdered(t *testing.T) {
 			if _, dup := pos[id]; dup {
 				t.Fatalf("n=%d: duplicate ID %s", n, id)
 			}
-			for _, rf := range refsOf(r) {
-				j, ok := pos[rf.id]
+			for _, rf := range data.Refs(r) {
+				j, ok := pos[rf.ID]
 				if !ok {
-					t.Fatalf("n=%d record %d (%s): %s → %s is not an earlier record", n, i, r.Kind(), rf.field, rf.id)
+					t.Fatalf("n=%d record %d (%s): %s → %s is not an earlier record", n, i, r.Kind(), rf.Field, rf.ID)
 				}
-				if rf.kind != "" && recs[j].Kind() != rf.kind {
-					t.Fatalf("n=%d record %d: %s → %s is a %s, want %s", n, i, rf.field, rf.id, recs[j].Kind(), rf.kind)
+				if rf.Kind != "" && recs[j].Kind() != rf.Kind {
+					t.Fatalf("n=%d record %d: %s → %s is a %s, want %s", n, i, rf.Field, rf.ID, recs[j].Kind(), rf.Kind)
 				}
 			}
 			pos[id] = i

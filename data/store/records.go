@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -88,7 +87,7 @@ func Load[T data.Record](ctx context.Context, s *Store, id data.ID) (T, error) {
 	}
 	t, ok := rec.(T)
 	if !ok {
-		return zero, data.Errorf(data.ErrNotFound, "%s is %s, not %s", id, withArticle(kindName(rec.Kind())), withArticle(kindName(zero.Kind())))
+		return zero, data.Errorf(data.ErrNotFound, "%s is %s, not %s", id, rec.Kind().WithArticle(), zero.Kind().WithArticle())
 	}
 	return t, nil
 }
@@ -264,7 +263,7 @@ func (w *write) put(rec data.Record, create bool) error {
 	case create || old.Deleted != 0:
 		return data.Errorf(data.ErrNotFound, "record %s was deleted", id)
 	case old.Kind != rec.Kind():
-		return data.Errorf(data.ErrInvalid, "%s is %s, not %s", id, withArticle(kindName(old.Kind)), withArticle(kindName(rec.Kind())))
+		return data.Errorf(data.ErrInvalid, "%s is %s, not %s", id, old.Kind.WithArticle(), rec.Kind().WithArticle())
 	}
 
 	now := w.s.now().UTC().Truncate(time.Millisecond)
@@ -544,92 +543,36 @@ func (w *write) checkRefs(rec data.Record) error {
 	had := map[data.ID]bool{}
 	if raw, err := rec.Meta().ID.Bytes(); err == nil {
 		if old, err := liveRecord(w.txn, raw); err == nil && old != nil {
-			for _, r := range refsOf(old) {
-				had[r.id] = true
+			for _, r := range data.Refs(old) {
+				had[r.ID] = true
 			}
 		}
 	}
-	for _, rf := range refsOf(rec) {
-		if had[rf.id] {
+	for _, rf := range data.Refs(rec) {
+		if had[rf.ID] {
 			continue
 		}
-		raw, err := rf.id.Bytes()
+		raw, err := rf.ID.Bytes()
 		if err != nil {
-			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "is not a record ID"}
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.Field, Value: string(rf.ID), Msg: "is not a record ID"}
 		}
 		target, err := liveRecord(w.txn, raw)
 		if err != nil {
 			return err
 		}
 		if target == nil {
-			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "no such " + kindName(rf.kind)}
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.Field, Value: string(rf.ID), Msg: "no such " + rf.Kind.Noun()}
 		}
-		if target.Kind() != rf.kind {
-			return &data.FieldError{Kind: rec.Kind(), Field: rf.field, Value: string(rf.id), Msg: "is " + withArticle(kindName(target.Kind())) + ", not " + withArticle(kindName(rf.kind))}
+		if rf.Kind != "" && target.Kind() != rf.Kind {
+			return &data.FieldError{Kind: rec.Kind(), Field: rf.Field, Value: string(rf.ID), Msg: "is " + target.Kind().WithArticle() + ", not " + rf.Kind.WithArticle()}
 		}
 		// A follow-up agreed in a meeting belongs to that meeting's mission.
-		if f, ok := rec.(*data.FollowUp); ok && rf.field == "meeting" && f.Mission != "" {
+		if f, ok := rec.(*data.FollowUp); ok && rf.Field == "meeting" && f.Mission != "" {
 			if m := target.(*data.Meeting); m.Mission != f.Mission {
-				return &data.FieldError{Kind: rec.Kind(), Field: "meeting", Value: string(rf.id), Msg: "belongs to another mission than the follow-up's"}
+				return &data.FieldError{Kind: rec.Kind(), Field: "meeting", Value: string(rf.ID), Msg: "belongs to another mission than the follow-up's"}
 			}
 		}
 	}
 	return nil
 }
 
-// kindName is how messages name a kind of record.
-func kindName(k data.Kind) string {
-	switch k {
-	case data.KindOrg:
-		return "organization"
-	case data.KindFollowUp:
-		return "follow-up"
-	}
-	return string(k)
-}
-
-func withArticle(s string) string {
-	if strings.ContainsRune("aeiou", rune(s[0])) {
-		return "an " + s
-	}
-	return "a " + s
-}
-
-type ref struct {
-	field string
-	id    data.ID
-	kind  data.Kind
-}
-
-// refsOf lists the records rec points to.
-func refsOf(rec data.Record) []ref {
-	var refs []ref
-	add := func(field string, k data.Kind, ids ...data.ID) {
-		for _, id := range ids {
-			if id != "" {
-				refs = append(refs, ref{field, id, k})
-			}
-		}
-	}
-	switch r := rec.(type) {
-	case *data.Mission:
-		add("members", data.KindOrg, r.Members...)
-		add("hosts", data.KindOrg, r.Hosts...)
-		add("delegates", data.KindContact, r.Delegates...)
-	case *data.Organization:
-		add("logo", data.KindAttachment, r.Logo)
-	case *data.Contact:
-		add("org", data.KindOrg, r.Org)
-	case *data.Meeting:
-		add("mission", data.KindMission, r.Mission)
-		add("orgs", data.KindOrg, r.Orgs...)
-		add("attendees", data.KindContact, r.Attendees...)
-		add("delegates", data.KindContact, r.Delegates...)
-	case *data.FollowUp:
-		add("mission", data.KindMission, r.Mission)
-		add("meeting", data.KindMeeting, r.Meeting)
-		add("org", data.KindOrg, r.Org)
-		add("contact", data.KindContact, r.Contact)
-	}
-	return refs
-}
