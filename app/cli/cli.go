@@ -20,6 +20,7 @@ import (
 
 	"github.com/clusme/fieldbook/data"
 	"github.com/clusme/fieldbook/data/locale"
+	"github.com/clusme/fieldbook/data/report"
 	"github.com/clusme/fieldbook/data/store"
 )
 
@@ -75,9 +76,9 @@ func commands() []command {
 		{name: "add", args: "mission|org|contact|meeting|followup [flags]", help: "create a record; prints its ID last", run: cmdAdd},
 		{name: "set", args: "ID FIELD=VALUE...", help: "edit fields (FIELD as in show --json)", run: cmdSet},
 		{name: "delete", args: "ID", help: "delete a record (kept as a tombstone for sync)", run: cmdDelete},
-		{name: "brochure", args: "--org ID [--lang en|fi|et|ru] --out FILE.pdf", help: "a company's one-page brochure with a QR code of its contact", run: cmdBrochure},
-		{name: "catalogue", args: "--mission ID [--lang L] --out FILE.pdf", help: "the delegation catalogue: cover, contents, one page per member company, contacts", run: cmdCatalogue},
-		{name: "report", args: "--mission ID [--lang L] --out FILE.pdf", help: "what the mission achieved: meetings, opportunities, follow-ups, with charts", run: cmdReport},
+		{name: "brochure", args: "--org ID [--lang en|fi|et|ru] --out FILE.pdf", help: "a company's one-page brochure with a QR code of its contact", run: docCommand("brochure", "org", report.Brochure)},
+		{name: "catalogue", args: "--mission ID [--lang L] --out FILE.pdf", help: "the delegation catalogue: cover, contents, one page per member company, contacts", run: docCommand("catalogue", "mission", report.Catalogue)},
+		{name: "report", args: "--mission ID [--lang L] --out FILE.pdf", help: "what the mission achieved: meetings, opportunities, follow-ups, with charts", run: docCommand("report", "mission", report.Report)},
 		{name: "export", args: "followups --format pdf --out FILE [--mission ID] [--status S] [--owner NAME] [--include-private] [--lang L]", help: "export the follow-up list", run: cmdExport},
 	}
 }

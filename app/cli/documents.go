@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -59,31 +60,17 @@ func writeFile(path string, gen func(w io.Writer) error) error {
 	return nil
 }
 
-func cmdBrochure(e *env, args []string) error {
-	fs := flag.NewFlagSet("brochure", flag.ContinueOnError)
-	org := fs.String("org", "", "organization ID (required)")
-	d := addDocFlags(fs)
-	return e.document(fs, args, "org", org, d, func(id data.ID, opt report.Options, w io.Writer) error {
-		return report.Brochure(e.ctx, e.st, id, opt, w)
-	})
-}
-
-func cmdCatalogue(e *env, args []string) error {
-	fs := flag.NewFlagSet("catalogue", flag.ContinueOnError)
-	mission := fs.String("mission", "", "mission ID (required)")
-	d := addDocFlags(fs)
-	return e.document(fs, args, "mission", mission, d, func(id data.ID, opt report.Options, w io.Writer) error {
-		return report.Catalogue(e.ctx, e.st, id, opt, w)
-	})
-}
-
-func cmdReport(e *env, args []string) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	mission := fs.String("mission", "", "mission ID (required)")
-	d := addDocFlags(fs)
-	return e.document(fs, args, "mission", mission, d, func(id data.ID, opt report.Options, w io.Writer) error {
-		return report.Report(e.ctx, e.st, id, opt, w)
-	})
+// docCommand makes a PDF command that takes one record ID flag: brochure
+// (--org), catalogue and report (--mission).
+func docCommand(name, idFlag string, gen func(ctx context.Context, src report.Source, id data.ID, opt report.Options, w io.Writer) error) func(*env, []string) error {
+	return func(e *env, args []string) error {
+		fs := flag.NewFlagSet(name, flag.ContinueOnError)
+		id := fs.String(idFlag, "", idFlag+" ID (required)")
+		d := addDocFlags(fs)
+		return e.document(fs, args, idFlag, id, d, func(id data.ID, opt report.Options, w io.Writer) error {
+			return gen(e.ctx, e.st, id, opt, w)
+		})
+	}
 }
 
 // document runs a PDF command that takes one required record ID flag.

@@ -149,5 +149,4 @@ func load[T data.Record](ctx context.Context, src Source, id data.ID, what strin
 	return t, nil
 }
 
-
 func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }

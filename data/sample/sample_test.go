@@ -48,7 +48,6 @@ func mustRecords(t testing.TB) []data.Record {
 	return recs
 }
 
-
 func countKinds(recs []data.Record) map[data.Kind]int {
 	n := map[data.Kind]int{}
 	for _, r := range recs {

@@ -575,4 +575,3 @@ func (w *write) checkRefs(rec data.Record) error {
 	}
 	return nil
 }
-
