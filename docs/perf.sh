@@ -61,6 +61,8 @@ metric() { echo "$1" | grep -o "[0-9.]* $2" | head -1 | cut -d' ' -f1; }
 open_small=$(echo "$benchout" | awk '/BenchmarkOpen\/records=128-/ {printf "%.1f", $3/1e6}')
 open_big=$(echo "$benchout" | awk '/BenchmarkOpen\/records=100128-/ {printf "%.1f", $3/1e6}')
 search=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke')
+pdfout=$(go test -run '^$' -bench 'Brochure|Catalogue30|FollowUpList1000' -benchtime 10x ./data/report/ 2>&1)
+pdfms() { echo "$pdfout" | awk -v b="^$1-" '$0 ~ b {printf "%.0f", $3/1e6}'; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
 ms() { echo "$1" | awk '{printf "%.0f", $1*1000}'; }
@@ -89,6 +91,9 @@ with notes, follow-ups; multilingual Latin and Cyrillic names).
 | GUI RSS 5 s after start, lists filled, sample | $(mb "$gui_small_kb") MB | ≤ 200 MB | same |
 | GUI start to window shown, 100k | $(ms "$gui_big_s") ms | ≤ 1.5 s | same |
 | GUI RSS 5 s after start, 100k | $(mb "$gui_big_kb") MB | ≤ 200 MB | same |
+| Company brochure PDF (1 page, QR code, Russian) | $(pdfms BenchmarkBrochure) ms | — | \`go test -bench Brochure -benchtime 10x ./data/report\` |
+| Delegation catalogue PDF, 30 member companies (~32 pages) | $(pdfms BenchmarkCatalogue30) ms | — | \`go test -bench Catalogue30 -benchtime 10x ./data/report\` |
+| Follow-up list PDF, 1,000 rows | $(pdfms BenchmarkFollowUpList1000) ms | — | \`go test -bench FollowUpList1000 -benchtime 10x ./data/report\` |
 | Generate and save 100k records (one-off bulk load) | $(printf '%.0f' "$gen_s") s, peak RSS $(mb "$gen_kb") MB | — | \`/usr/bin/time fieldbook demo --scale 100000\` |
 
 ## Notes
@@ -110,6 +115,7 @@ Raw benchmark output:
 \`\`\`
 $(echo "$benchout" | grep -E '^(Benchmark|goos|goarch|cpu)')
 $save
+$(echo "$pdfout" | grep -E '^Benchmark')
 \`\`\`
 MD
 echo "wrote docs/PERFORMANCE.md"
