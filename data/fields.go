@@ -36,11 +36,23 @@ func (f Fields) Decode(k Kind) (Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
+	// Join the already-encoded values by hand: re-encoding the map would
+	// parse and re-validate every value once more on every read.
+	var b bytes.Buffer
+	b.WriteByte('{')
+	first := true
+	for k, v := range f {
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(v)
 	}
-	if err := json.Unmarshal(b, rec); err != nil {
+	b.WriteByte('}')
+	if err := json.Unmarshal(b.Bytes(), rec); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", k, err)
 	}
 	return rec, nil

@@ -35,7 +35,7 @@ func scanLimit(tok string) int {
 	case 2:
 		return 4000
 	}
-	return 15000
+	return 10000
 }
 
 // verifyLimit: with at most this many candidates left, the remaining query
