@@ -105,10 +105,14 @@ with notes, follow-ups; multilingual Latin and Cyrillic names).
   holds a pooled allocator (\`z.Calloc\`, seen with \`go tool pprof\`); tables growing ×2 per
   level made those reach ~1 GB, 2 MB tables everywhere bring it down. Interactive use does
   not compact like that; the GUI rows above are what a delegate's laptop sees.
-- Search visits at most 1,000 / 4,000 / 15,000 index entries for a one-, two- and
+- Search visits at most 1,000 / 4,000 / 10,000 index entries for a one-, two- and
   three-or-more-letter word (exact word matches first), so a very generic prefix ranks
   among the first matches it finds rather than all of them. Multi-word queries check the
-  remaining words against a per-record term document once few candidates are left.
+  remaining words against a per-record term document once few candidates are left. The
+  synthetic notes draw on ~90 words, so "hydraulic" or "offer" match over 10,000 records
+  each: the slowest 5% of keystrokes are those (see docs/STORE.md).
+- GUI RSS: about 95 MB of it is file-backed (Mesa/LLVM software-GL libraries under Xvfb,
+  mmapped tables); the Go heap at 100k is ~50 MB.
 
 Raw benchmark output:
 
