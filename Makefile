@@ -21,8 +21,9 @@ BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # The smoke test runs the real binary under Xvfb and screenshots it; the PDF
 # tests read documents back with poppler, decode their QR codes with zbar and
-# check them with qpdf.
-TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool poppler-utils zbar-tools qpdf
+# check them with qpdf; the exchange tests read exports back with Python's
+# openpyxl and icalendar (Debian's, used through /usr/bin/python3).
+TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool poppler-utils zbar-tools qpdf python3-openpyxl python3-icalendar
 
 .PHONY: run test build toolchain deps deps-test fmt-check vet unit fuzz smoke bench clean
 
@@ -73,7 +74,7 @@ unit:
 # Each fuzz target briefly; found inputs land in the package's testdata/fuzz
 # and are rerun by every plain go test. FUZZTIME=2m for a longer hunt.
 FUZZTIME ?= 5s
-FUZZ_TARGETS := ./data:FuzzSetField ./data/sample:FuzzParse ./data/hlc:FuzzParse ./data/locale:FuzzFoldTokens
+FUZZ_TARGETS := ./data:FuzzSetField ./data/sample:FuzzParse ./data/hlc:FuzzParse ./data/locale:FuzzFoldTokens ./data/exchange:FuzzImportCSV ./data/exchange:FuzzImportXLSX
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

@@ -63,6 +63,8 @@ open_big=$(echo "$benchout" | awk '/BenchmarkOpen\/records=100128-/ {printf "%.1
 search=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke')
 pdfout=$(go test -run '^$' -bench 'Brochure|Catalogue30|FollowUpList1000' -benchtime 10x ./data/report/ 2>&1)
 pdfms() { echo "$pdfout" | awk -v b="^$1-" '$0 ~ b {printf "%.0f", $3/1e6}'; }
+xout=$(go test -run '^$' -bench . -benchtime 3x ./data/exchange/ 2>&1)
+xms() { echo "$xout" | awk -v b="^$1-" '$0 ~ b {printf "%.0f", $3/1e6}'; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
 ms() { echo "$1" | awk '{printf "%.0f", $1*1000}'; }
@@ -94,6 +96,9 @@ with notes, follow-ups; multilingual Latin and Cyrillic names).
 | Company brochure PDF (1 page, QR code, Russian) | $(pdfms BenchmarkBrochure) ms | — | \`go test -bench Brochure -benchtime 10x ./data/report\` |
 | Delegation catalogue PDF, 30 member companies (~32 pages) | $(pdfms BenchmarkCatalogue30) ms | — | \`go test -bench Catalogue30 -benchtime 10x ./data/report\` |
 | Follow-up list PDF, 1,000 rows | $(pdfms BenchmarkFollowUpList1000) ms | — | \`go test -bench FollowUpList1000 -benchtime 10x ./data/report\` |
+| Export 10,000 follow-ups: CSV / XLSX / iCalendar | $(xms BenchmarkExportFollowUps10k/csv) / $(xms BenchmarkExportFollowUps10k/xlsx) / $(xms BenchmarkExportFollowUps10k/ics) ms | — | \`go test -bench ExportFollowUps10k -benchtime 3x ./data/exchange\` |
+| Import a 10,000-row participant list, CSV: dry run / into a store (durable) | $(xms BenchmarkImportParticipants10k/csv-dryrun) / $(xms BenchmarkImportParticipants10k/csv) ms | — | \`go test -bench ImportParticipants10k -benchtime 3x ./data/exchange\` |
+| Import a 10,000-row participant list, XLSX: dry run / into a store | $(xms BenchmarkImportParticipants10k/xlsx-dryrun) / $(xms BenchmarkImportParticipants10k/xlsx) ms | — | same |
 | Generate and save 100k records (one-off bulk load) | $(printf '%.0f' "$gen_s") s, peak RSS $(mb "$gen_kb") MB | — | \`/usr/bin/time fieldbook demo --scale 100000\` |
 
 ## Notes
@@ -120,6 +125,7 @@ Raw benchmark output:
 $(echo "$benchout" | grep -E '^(Benchmark|goos|goarch|cpu)')
 $save
 $(echo "$pdfout" | grep -E '^Benchmark')
+$(echo "$xout" | grep -E '^Benchmark')
 \`\`\`
 MD
 echo "wrote docs/PERFORMANCE.md"

@@ -79,7 +79,8 @@ func commands() []command {
 		{name: "brochure", args: "--org ID [--lang en|fi|et|ru] --out FILE.pdf", help: "a company's one-page brochure with a QR code of its contact", run: docCommand("brochure", "org", report.Brochure)},
 		{name: "catalogue", args: "--mission ID [--lang L] --out FILE.pdf", help: "the delegation catalogue: cover, contents, one page per member company, contacts", run: docCommand("catalogue", "mission", report.Catalogue)},
 		{name: "report", args: "--mission ID [--lang L] --out FILE.pdf", help: "what the mission achieved: meetings, opportunities, follow-ups, with charts", run: docCommand("report", "mission", report.Report)},
-		{name: "export", args: "followups --format pdf --out FILE [--mission ID] [--status S] [--owner NAME] [--include-private] [--lang L]", help: "export the follow-up list", run: cmdExport},
+		{name: "export", args: "followups|contacts|all --format csv|xlsx|ics|json|pdf --out FILE [--mission ID] [--status S] [--owner NAME] [--due-from D] [--due-to D] [--include-private] [--sep ,|;]", help: "export follow-ups (CSV, Excel, iCalendar, PDF), contacts (CSV, Excel) or everything (JSON)", run: cmdExport},
+		{name: "import", args: "FILE [--mission ID] [--map COLUMN=FIELD]... [--dry-run] [--json]", help: "import a participant or agenda list (CSV, Excel) or a Fieldbook JSON export", run: cmdImport},
 	}
 }
 

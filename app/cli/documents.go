@@ -7,12 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/clusme/fieldbook/data"
 	"github.com/clusme/fieldbook/data/locale"
 	"github.com/clusme/fieldbook/data/report"
-	"github.com/clusme/fieldbook/data/store"
 )
 
 // docFlags are the flags every PDF command shares. The document's
@@ -99,82 +97,4 @@ func (e *env) document(fs *flag.FlagSet, args []string, idFlag string, idVal *st
 	}
 	fmt.Fprintln(e.out, *d.out)
 	return nil
-}
-
-// cmdExport writes follow-up lists. PDF is the format built so far; the
-// spreadsheet, calendar, vCard and JSON formats come with the exchange
-// capability and are refused clearly until then.
-func cmdExport(e *env, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("export: say what to export: followups")
-	}
-	what := args[0]
-	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
-	format := fs.String("format", "", "pdf")
-	mission := fs.String("mission", "", "only this mission's follow-ups")
-	status := fs.String("status", "", "only follow-ups with this status (open, in_progress, done, dropped)")
-	owner := fs.String("owner", "", "only follow-ups of this owner")
-	includePrivate := fs.Bool("include-private", false, "include records marked private")
-	d := addDocFlags(fs)
-	pos, err := parse(fs, args[1:])
-	if err != nil {
-		return e.help(err)
-	}
-	if len(pos) > 0 {
-		return usagef("export: unexpected argument %q", pos[0])
-	}
-	if what != "followups" {
-		return usagef("export %s: only followups can be exported so far", what)
-	}
-	if *format != "pdf" {
-		return usagef("export followups: --format %q: the formats built so far are: pdf", *format)
-	}
-	q := store.Query{Kind: data.KindFollowUp, Status: data.Status(*status), Owner: *owner}
-	if q.Mission, err = optID("mission", *mission); err != nil {
-		return err
-	}
-	switch q.Status {
-	case "", data.StatusOpen, data.StatusInProgress, data.StatusDone, data.StatusDropped:
-	default:
-		return usagef("export: --status %q: want open, in_progress, done or dropped", *status)
-	}
-	opt, err := d.options(e)
-	if err != nil {
-		return err
-	}
-	title, err := e.followUpTitle(q.Mission)
-	if err != nil {
-		return err
-	}
-	recs, err := e.st.List(e.ctx, q)
-	if err != nil {
-		return err
-	}
-	items := make([]*data.FollowUp, 0, len(recs))
-	for _, r := range recs {
-		f := r.(*data.FollowUp)
-		if f.Confidentiality == data.Private && !*includePrivate {
-			continue
-		}
-		items = append(items, f)
-	}
-	if err := writeFile(*d.out, func(w io.Writer) error {
-		return report.FollowUpList(e.ctx, e.st, items, title, opt, w)
-	}); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.out, "%d follow-ups\n%s\n", len(items), *d.out)
-	return nil
-}
-
-// followUpTitle heads a follow-up list: the mission's name, or none.
-func (e *env) followUpTitle(mission data.ID) (string, error) {
-	if mission == "" {
-		return "", nil
-	}
-	m, err := store.Load[*data.Mission](e.ctx, e.st, mission)
-	if err != nil {
-		return "", badRef("export", "mission", err)
-	}
-	return m.Name, nil
 }

@@ -73,7 +73,7 @@ func TestDocumentCommands(t *testing.T) {
 		{[]string{"catalogue", "--mission", org, "--out", bad}, "not a mission"},
 		{[]string{"catalogue", "--mission", ids["ZA"]}, "--out"},
 		{[]string{"report", "--mission", ids["ZA"], "--lang", "de", "--out", bad}, "--lang"},
-		{[]string{"export", "followups", "--format", "xlsx", "--out", bad}, "pdf"},
+		{[]string{"export", "followups", "--format", "docx", "--out", bad}, "--format"},
 		{[]string{"export", "followups", "--format", "pdf", "--status", "later", "--out", bad}, "--status"},
 	} {
 		r := fb(t, dir, c.args...)

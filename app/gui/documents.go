@@ -33,7 +33,11 @@ func (w *mainWindow) menu() *fyne.MainMenu {
 	quit := fyne.NewMenuItem(i18n.T("action.quit"), w.app.Quit)
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
-		fyne.NewMenu(i18n.T("menu.file"), quit),
+		fyne.NewMenu(i18n.T("menu.file"),
+			fyne.NewMenuItem(i18n.T("menu.import")+"…", w.askImport),
+			fyne.NewMenuItem(i18n.T("menu.export")+"…", w.askExport),
+			fyne.NewMenuItemSeparator(),
+			quit),
 		fyne.NewMenu(i18n.T("menu.documents"),
 			fyne.NewMenuItem(i18n.T("doc.catalogue")+"…", func() { w.askDocument(docCatalogue) }),
 			fyne.NewMenuItem(i18n.T("doc.report")+"…", func() { w.askDocument(docReport) }),
@@ -95,13 +99,17 @@ func (w *mainWindow) askDocument(kind docKind) {
 // fileName suggests a file name: the document and the mission or company.
 func fileName(kind docKind, name string) string {
 	prefix := map[docKind]string{docCatalogue: "catalogue", docReport: "report", docFollowUps: "follow-ups", docBrochure: "brochure"}[kind]
-	clean := strings.Map(func(r rune) rune {
+	return safeName(prefix+" "+name) + ".pdf"
+}
+
+// safeName replaces the characters file systems refuse.
+func safeName(name string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`/\:*?"<>|`, r) {
 			return '-'
 		}
 		return r
-	}, name)
-	return prefix + " " + strings.TrimSpace(clean) + ".pdf"
+	}, name))
 }
 
 func (w *mainWindow) askSave(kind docKind, target data.ID, suggested string) {
