@@ -224,8 +224,9 @@ var (
 	shaRE      = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
-// validPhone accepts digits with the usual separators, at least three digits.
-func validPhone(p string) bool {
+// ValidPhone accepts digits with the usual separators, at least three
+// digits: the rule for every phone number Fieldbook stores.
+func ValidPhone(p string) bool {
 	digits := 0
 	for _, r := range p {
 		if r >= '0' && r <= '9' {
@@ -288,7 +289,7 @@ func (o *Organization) Validate() error {
 			return err
 		}
 	}
-	if o.Phone != "" && !validPhone(o.Phone) {
+	if o.Phone != "" && !ValidPhone(o.Phone) {
 		return fieldErr(k, "phone", o.Phone, "is not a phone number")
 	}
 	if o.Employees < 0 {
@@ -308,7 +309,7 @@ func (c *Contact) Validate() error {
 		}
 	}
 	for _, p := range c.Phones {
-		if !validPhone(p) {
+		if !ValidPhone(p) {
 			return fieldErr(k, "phones", p, "is not a phone number")
 		}
 	}

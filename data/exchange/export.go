@@ -24,10 +24,7 @@ const (
 )
 
 // Source is what exports read from (a *store.Store satisfies it).
-type Source interface {
-	Get(ctx context.Context, id data.ID) (data.Record, error)
-	List(ctx context.Context, q store.Query) ([]data.Record, error)
-}
+type Source = store.Reader
 
 // blobSource is the optional part of a Source holding attachment content;
 // ExportAll includes the blobs when the Source has it.

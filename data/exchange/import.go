@@ -409,7 +409,7 @@ func (im *importer) parse(tr trow) *row {
 				if p == "" {
 					continue
 				}
-				if !validPhone(p) {
+				if !data.ValidPhone(p) {
 					bad(c.header, p, "not a phone number")
 					continue
 				}
@@ -497,20 +497,6 @@ func parseEmail(s string) (string, bool) {
 		return "", false
 	}
 	return addr, true
-}
-
-var phoneRE = regexp.MustCompile(`^\+?[0-9 ()./-]+$`)
-
-// validPhone is the contact validation's rule: digits with the usual
-// separators, at least three digits.
-func validPhone(p string) bool {
-	digits := 0
-	for _, r := range p {
-		if r >= '0' && r <= '9' {
-			digits++
-		}
-	}
-	return digits >= 3 && phoneRE.MatchString(p)
 }
 
 func digitsOf(p string) string {

@@ -18,10 +18,7 @@ import (
 )
 
 // Source is what the documents read from (a *store.Store satisfies it).
-type Source interface {
-	Get(ctx context.Context, id data.ID) (data.Record, error)
-	List(ctx context.Context, q store.Query) ([]data.Record, error)
-}
+type Source = store.Reader
 
 // blobSource is the optional part of a Source that holds attachment
 // content; with it a brochure prints the organization's logo.

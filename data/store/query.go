@@ -9,6 +9,15 @@ import (
 	"github.com/clusme/fieldbook/data"
 )
 
+// Reader is the read side of a Store, for packages that only read
+// (documents, exports) and for tests that stand in for a store.
+type Reader interface {
+	Get(ctx context.Context, id data.ID) (data.Record, error)
+	List(ctx context.Context, q Query) ([]data.Record, error)
+}
+
+var _ Reader = (*Store)(nil)
+
 // Query selects records of one kind. Filters that have an index (mission,
 // org, contact, status, due range, org kind) are answered from it; the
 // rest are checked on the records the index yields.
