@@ -196,19 +196,37 @@ func (w *mainWindow) askExport() {
 				f.Mission = m.ID
 				name += " " + m.Name
 			}
-			save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+			// Preview: count what would be written (a dry export, in the
+			// background), then ask where to save it.
+			w.export(c.what, exchange.Format(c.format), f, nopCloser{io.Discard}, func(n int, err error) {
 				if err != nil {
-					dialog.ShowError(err, w.win)
-					return
+					return // export already showed the error
 				}
-				if wc != nil {
-					w.export(c.what, exchange.Format(c.format), f, wc, nil)
-				}
-			}, w.win)
-			save.SetFileName(safeName(name) + "." + c.format)
-			save.Show()
+				msg := i18n.T("export.preview", n, labels[sel.SelectedIndex()])
+				dialog.ShowConfirm(i18n.T("export.title"), msg, func(ok bool) {
+					if !ok {
+						return
+					}
+					save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+						if err != nil {
+							dialog.ShowError(err, w.win)
+							return
+						}
+						if wc != nil {
+							w.export(c.what, exchange.Format(c.format), f, wc, nil)
+						}
+					}, w.win)
+					save.SetFileName(safeName(name) + "." + c.format)
+					save.Show()
+				}, w.win)
+			})
 		}, w.win)
 }
+
+// nopCloser makes a writer a WriteCloser (for the dry export).
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
 
 // export writes the file in the background (into memory first, so a
 // failure leaves no half-written file).
