@@ -62,9 +62,9 @@ open_small=$(echo "$benchout" | awk '/BenchmarkOpen\/records=128-/ {printf "%.1f
 open_big=$(echo "$benchout" | awk '/BenchmarkOpen\/records=100128-/ {printf "%.1f", $3/1e6}')
 search=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke')
 pdfout=$(go test -run '^$' -bench 'Brochure|Catalogue30|FollowUpList1000' -benchtime 10x ./data/report/ 2>&1)
-pdfms() { echo "$pdfout" | awk -v b="^$1-" '$0 ~ b {printf "%.0f", $3/1e6}'; }
+pdfms() { echo "$pdfout" | awk -v b="^$1-[0-9]+$" '$1 ~ b {printf "%.0f", $3/1e6}'; }
 xout=$(go test -run '^$' -bench . -benchtime 3x ./data/exchange/ 2>&1)
-xms() { echo "$xout" | awk -v b="^$1-" '$0 ~ b {printf "%.0f", $3/1e6}'; }
+xms() { echo "$xout" | awk -v b="^$1-[0-9]+$" '$1 ~ b {printf "%.0f", $3/1e6}'; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
 ms() { echo "$1" | awk '{printf "%.0f", $1*1000}'; }

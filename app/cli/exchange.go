@@ -63,6 +63,20 @@ func cmdExport(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("export: unexpected argument %q", pos[0])
 	}
+	// A filter that does not apply to what is exported is a mistake.
+	applies := map[string][]string{
+		"status": {"followups"}, "owner": {"followups"}, "due-from": {"followups"}, "due-to": {"followups"},
+		"sep": {"followups", "contacts"},
+	}
+	var bad error
+	fs.Visit(func(fl *flag.Flag) {
+		if ws, ok := applies[fl.Name]; ok && !contains(ws, what) && bad == nil {
+			bad = usagef("export %s: --%s does not apply to %s", what, fl.Name, what)
+		}
+	})
+	if bad != nil {
+		return bad
+	}
 	if *format == "vcf" && what != "all" {
 		return usagef("export %s: --format vcf comes with the business-card capability; formats now: %s", what, strings.Join(formats, ", "))
 	}
@@ -101,6 +115,9 @@ func cmdExport(e *env, args []string) error {
 			return badRef("export", "mission", err)
 		}
 	}
+	if f.DueFrom != "" && f.DueTo != "" && f.DueTo < f.DueFrom {
+		return usagef("export: --due-to %s is before --due-from %s", f.DueTo, f.DueFrom)
+	}
 	opt := exchange.Options{Sep: rune((*sep)[0]), Lang: locale.Code(e.lang)}
 	var n int
 	err = writeFile(*out, func(w io.Writer) error {
@@ -134,25 +151,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// followUpPDF prints the follow-up list as a PDF document.
+// followUpPDF prints the follow-up list as a PDF document, selected
+// exactly as the other export formats select it.
 func (e *env) followUpPDF(f exchange.Filter, w io.Writer) (int, error) {
-	title := ""
-	if f.Mission != "" {
-		m, err := store.Load[*data.Mission](e.ctx, e.st, f.Mission)
-		if err != nil {
-			return 0, badRef("export", "mission", err)
-		}
-		title = m.Name
-	}
-	recs, err := e.st.List(e.ctx, store.Query{Kind: data.KindFollowUp, Mission: f.Mission, Status: f.Status, Owner: f.Owner, DueFrom: f.DueFrom, DueTo: f.DueTo})
+	items, m, err := exchange.SelectFollowUps(e.ctx, e.st, f)
 	if err != nil {
 		return 0, err
 	}
-	items := make([]*data.FollowUp, 0, len(recs))
-	for _, r := range recs {
-		if fu := r.(*data.FollowUp); fu.Confidentiality != data.Private || f.IncludePrivate {
-			items = append(items, fu)
-		}
+	title := ""
+	if m != nil {
+		title = m.Name
 	}
 	return len(items), report.FollowUpList(e.ctx, e.st, items, title, report.Options{Lang: locale.Code(e.lang)}, w)
 }
@@ -177,6 +185,11 @@ func cmdImport(e *env, args []string) error {
 	if opt.Mission, err = optID("mission", *mission); err != nil {
 		return err
 	}
+	if opt.Mission != "" {
+		if _, err := store.Load[*data.Mission](e.ctx, e.st, opt.Mission); err != nil {
+			return badRef("import", "mission", err)
+		}
+	}
 	f, err := os.Open(pos[0])
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
@@ -184,6 +197,10 @@ func cmdImport(e *env, args []string) error {
 	defer f.Close()
 	rep, err := exchange.Import(e.ctx, e.st, filepath.Base(pos[0]), f, opt)
 	if err != nil {
+		if rep != nil && rep.Applied {
+			// Part of it was written before the failure: say what.
+			printImportReport(e.errOut, rep)
+		}
 		return err
 	}
 	if *asJSON {

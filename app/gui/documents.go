@@ -13,6 +13,7 @@ import (
 
 	"github.com/clusme/fieldbook/app/i18n"
 	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/exchange"
 	"github.com/clusme/fieldbook/data/report"
 	"github.com/clusme/fieldbook/data/store"
 )
@@ -165,20 +166,11 @@ func renderDocument(ctx context.Context, st *store.Store, kind docKind, target d
 	case docBrochure:
 		err = report.Brochure(ctx, st, target, opt, &buf)
 	case docFollowUps:
+		// The GUI's lists are for sharing: private follow-ups stay out.
+		var items []*data.FollowUp
 		var m *data.Mission
-		if m, err = store.Load[*data.Mission](ctx, st, target); err == nil {
-			var recs []data.Record
-			recs, err = st.List(ctx, store.Query{Kind: data.KindFollowUp, Mission: target})
-			items := make([]*data.FollowUp, 0, len(recs))
-			for _, r := range recs {
-				// The GUI's lists are for sharing: private follow-ups stay out.
-				if f := r.(*data.FollowUp); f.Confidentiality != data.Private {
-					items = append(items, f)
-				}
-			}
-			if err == nil {
-				err = report.FollowUpList(ctx, st, items, m.Name, opt, &buf)
-			}
+		if items, m, err = exchange.SelectFollowUps(ctx, st, exchange.Filter{Mission: target}); err == nil {
+			err = report.FollowUpList(ctx, st, items, m.Name, opt, &buf)
 		}
 	}
 	if err != nil {

@@ -145,6 +145,18 @@ func (n *names) label(id data.ID) string {
 	return ""
 }
 
+// SelectFollowUps checks f and returns the follow-ups it selects, by due
+// date: the same selection every export format uses (a PDF list too).
+// The second result is f's mission, nil without one.
+func SelectFollowUps(ctx context.Context, src Source, f Filter) ([]*data.FollowUp, *data.Mission, error) {
+	m, err := f.check(ctx, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := followUps(ctx, src, f)
+	return items, m, err
+}
+
 // followUps lists the follow-ups matching f, by due date then ID.
 func followUps(ctx context.Context, src Source, f Filter) ([]*data.FollowUp, error) {
 	q := store.Query{Kind: data.KindFollowUp, Mission: f.Mission, Status: f.Status, DueFrom: f.DueFrom, DueTo: f.DueTo}

@@ -28,10 +28,10 @@ type ImportOptions struct {
 
 // Problem is a row that was not imported, and why.
 type Problem struct {
-	Row    int // 1-based row number in the file as a spreadsheet shows it (header = row 1)
-	Column string
-	Value  string
-	Msg    string
+	Row    int    `json:"row"` // 1-based row number in the file as a spreadsheet shows it (header = row 1)
+	Column string `json:"column,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Msg    string `json:"message"`
 }
 
 func (p Problem) String() string {
@@ -47,21 +47,21 @@ func (p Problem) String() string {
 
 // Change is what an import did (or, in a dry run, would do) to one record.
 type Change struct {
-	Action string // "create" | "update" | "unchanged"
-	Kind   data.Kind
-	ID     data.ID
-	Label  string
-	Fields []string // changed field names for update
+	Action string    `json:"action"` // "create" | "update" | "unchanged"
+	Kind   data.Kind `json:"type"`
+	ID     data.ID   `json:"id"`
+	Label  string    `json:"label"`
+	Fields []string  `json:"fields,omitempty"` // changed field names for update
 }
 
 // ImportReport says what an import read and changed.
 type ImportReport struct {
-	Format   string            // "csv", "xlsx" or "json"
-	Columns  map[string]string // header → field as mapped (for the preview)
-	Rows     int               // data rows read
-	Changes  []Change
-	Problems []Problem // bad rows, reported by row number; the good rows are still imported
-	Applied  bool      // false for DryRun
+	Format   string            `json:"format"`  // "csv", "xlsx" or "json"
+	Columns  map[string]string `json:"columns"` // header → field as mapped (for the preview)
+	Rows     int               `json:"rows"`    // data rows read
+	Changes  []Change          `json:"changes"`
+	Problems []Problem         `json:"problems"` // bad rows, reported by row number; the good rows are still imported
+	Applied  bool              `json:"applied"`  // false for DryRun
 }
 
 // Count returns how many changes have action a (and kind k, unless "").

@@ -154,7 +154,9 @@ func (n *names) get(id data.ID) data.Record {
 		return r
 	}
 	r, err := n.src.Get(n.ctx, id)
-	if err != nil {
+	if err != nil || r.Meta().Confidentiality == data.Private {
+		// Documents are handed out: a private record's name never prints,
+		// even when a shared record links to it.
 		r = nil
 	}
 	n.cache[id] = r

@@ -85,8 +85,8 @@ func gatherFacts(ctx context.Context, src Source, m *data.Mission, lang string) 
 		// own members.
 		company := ""
 		for _, id := range mt.Orgs {
-			if member[id] {
-				continue
+			if member[id] || names.org(id) == "" {
+				continue // a member, or a private organization: not printed
 			}
 			if met[id] == 0 {
 				metOrder = append(metOrder, id)
