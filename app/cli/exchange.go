@@ -204,10 +204,15 @@ func cmdImport(e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(e.out, rep)
+		err = writeJSON(e.out, rep)
+	} else {
+		printImportReport(e.out, rep)
 	}
-	printImportReport(e.out, rep)
-	return nil
+	if err == nil && len(rep.Changes) == 0 && len(rep.Problems) > 0 {
+		// Not one row could be read: bad input, not a partial import.
+		return data.Errorf(data.ErrInvalid, "import: none of the %d rows could be imported (see the problems above)", rep.Rows)
+	}
+	return err
 }
 
 // printImportReport prints counts, then every problem by row, then the

@@ -127,28 +127,49 @@ func mapColumns(header []string, over map[string]string) ([]colMap, bool) {
 			}
 		}
 	})
-	cols := make([]colMap, len(header))
-	taken := map[string]bool{}
-	found := false
+	// Exact header names (and --map) claim their field before partial
+	// matches do, so "Company website" before "Company" cannot take the
+	// company column.
+	type guess struct {
+		header, norm, field string
+		exact               bool
+	}
+	gs := make([]guess, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
 		n := normHeader(h)
-		field, ok := over[n]
-		if !ok {
-			field = guessField(n)
+		g := guess{header: h, norm: n}
+		if f, ok := over[n]; ok {
+			g.field, g.exact = f, true
+		} else if f, ok := headerIndex[n]; ok {
+			g.field, g.exact = f, true
+		} else {
+			g.field = guessField(n)
 		}
-		if field != fIgnore && !multi[field] && taken[field] {
-			field = fIgnore // the first column for a field wins
-		}
-		taken[field] = true
-		cols[i] = colMap{header: h, field: field}
-		if field == fName {
-			cols[i].familyFirst = strings.Contains(n, "фио") ||
-				hasPrefixAny(n, "фамилия", "surname", "last name", "family name", "sukunimi", "perekonnanimi")
-		}
-		switch field {
-		case fGiven, fFamily, fName, fCompany:
-			found = true
+		gs[i] = g
+	}
+	cols := make([]colMap, len(header))
+	taken := map[string]bool{}
+	found := false
+	for _, exactPass := range []bool{true, false} {
+		for i, g := range gs {
+			if g.exact != exactPass {
+				continue
+			}
+			field := g.field
+			if field != fIgnore && !multi[field] && taken[field] {
+				field = fIgnore // the first column for a field wins
+			}
+			taken[field] = true
+			cols[i] = colMap{header: g.header, field: field}
+			if field == fName {
+				cols[i].familyFirst = strings.Contains(g.norm, "фио") ||
+					hasPrefixAny(g.norm, "фамилия", "surname", "last name", "family name", "sukunimi", "perekonnanimi")
+			}
+			switch field {
+			case fGiven, fFamily, fName, fCompany:
+				found = true
+			}
 		}
 	}
 	return cols, found

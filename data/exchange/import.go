@@ -172,15 +172,27 @@ type importer struct {
 	colByName map[string]string // field → header of its first column
 }
 
+// mappedCount is how many columns a header row maps to a field.
+func mappedCount(cols []colMap) int {
+	n := 0
+	for _, c := range cols {
+		if c.field != fIgnore {
+			n++
+		}
+	}
+	return n
+}
+
 func newImporter(ctx context.Context, st *store.Store, name, format string, rows []trow, over map[string]string, opt ImportOptions) (*importer, error) {
 	im := &importer{ctx: ctx, st: st, name: name, xlsx: format == "xlsx",
 		orgs: map[string]*entry{}, byEmail: map[string]*entry{}, byName: map[string]*entry{},
 		meetings: map[string]*entry{}, touched: map[data.ID]*entry{}, orgByID: map[data.ID]*entry{},
 		colByName: map[string]string{}}
-	// The header is the first of the first ten non-empty rows with a name
-	// or company column (exports often begin with a title line).
+	// The header is, of the first ten non-empty rows, the one that maps
+	// the most columns and has a name or company column: exports often
+	// begin with a title line ("Participant list", "B2B Tashkent 2026").
 	var first []string
-	seen := 0
+	seen, best := 0, 0
 	for i, r := range rows {
 		if blankRow(r.cells) {
 			continue
@@ -189,9 +201,9 @@ func newImporter(ctx context.Context, st *store.Store, name, format string, rows
 			first = r.cells
 		}
 		cols, ok := mapColumns(r.cells, over)
-		if ok {
+		if score := mappedCount(cols); ok && score > best {
+			best = score
 			im.cols, im.header, im.rows = cols, r.num, rows[i+1:]
-			break
 		}
 		if seen++; seen == 10 {
 			break

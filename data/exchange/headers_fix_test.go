@@ -1,0 +1,45 @@
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/clusme/fieldbook/data"
+)
+
+// TestHeaderAfterTitleLines: exports often start with a title; the header
+// is the row that maps the most columns, not the first name-like one.
+func TestHeaderAfterTitleLines(t *testing.T) {
+	st := openStore(t)
+	csv := "Participant list\nB2B Tashkent 2026\n\nFirst name,Last name,Company,Email\nAnna,Virtanen,Hydroset Oy,anna@hydroset.example\n"
+	rep, err := Import(context.Background(), st, "list.csv", bytes.NewReader([]byte(csv)), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Count("create", data.KindContact) != 1 || rep.Count("create", data.KindOrg) != 1 || len(rep.Problems) != 0 {
+		t.Fatalf("changes %v, problems %v", summary(rep), problems(rep))
+	}
+	if rep.Columns["Company"] != "company" || rep.Columns["Email"] != "email" {
+		t.Fatalf("columns %v", rep.Columns)
+	}
+}
+
+// TestExactHeaderBeatsPartial: "Company website" before "Company" must not
+// take the company field.
+func TestExactHeaderBeatsPartial(t *testing.T) {
+	st := openStore(t)
+	csv := "Name,Company website,Company\nSipho Dlamini,https://nyathi.example,Nyathi Heavy Equipment\n"
+	rep, err := Import(context.Background(), st, "crm.csv", bytes.NewReader([]byte(csv)), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Columns["Company"] != "company" || rep.Columns["Company website"] == "company" {
+		t.Fatalf("columns %v", rep.Columns)
+	}
+	for _, c := range rep.Changes {
+		if c.Kind == data.KindOrg && c.Label != "Nyathi Heavy Equipment" {
+			t.Fatalf("organization created from the wrong column: %q", c.Label)
+		}
+	}
+}
