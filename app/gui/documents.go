@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/clusme/fieldbook/app/i18n"
@@ -63,8 +65,19 @@ func (w *mainWindow) askDocument(kind docKind) {
 		dialog.ShowInformation(i18n.T("menu.documents"), i18n.T("doc.nomission"), w.win)
 		return
 	}
+	// Documents are printed in the host's language, which need not be the
+	// UI's: the form asks, starting from the UI language.
+	langSel := widget.NewSelect(docLanguageNames, nil)
+	langSel.SetSelectedIndex(max(0, slices.Index(report.Languages, i18n.Language())))
+	language := func() string { return report.Languages[max(0, langSel.SelectedIndex())] }
+	langItem := widget.NewFormItem(i18n.T("doc.language"), langSel)
 	if kind != docBrochure {
-		w.askSave(kind, m.ID, fileName(kind, m.Name))
+		dialog.ShowForm(docTitle(kind), i18n.T("doc.next"), i18n.T("action.cancel"), []*widget.FormItem{langItem},
+			func(ok bool) {
+				if ok {
+					w.askSave(kind, m.ID, fileName(kind, m.Name), language())
+				}
+			}, w.win)
 		return
 	}
 	// Brochures are of the mission's member companies (and hosts); their
@@ -87,14 +100,21 @@ func (w *mainWindow) askDocument(kind docKind) {
 			sel := widget.NewSelect(names, nil)
 			sel.SetSelectedIndex(0)
 			dialog.ShowForm(i18n.T("doc.brochure"), i18n.T("doc.next"), i18n.T("action.cancel"),
-				[]*widget.FormItem{widget.NewFormItem(i18n.T("doc.brochure.org"), sel)},
+				[]*widget.FormItem{widget.NewFormItem(i18n.T("doc.brochure.org"), sel), langItem},
 				func(ok bool) {
 					if ok && sel.SelectedIndex() >= 0 {
-						w.askSave(docBrochure, ids[sel.SelectedIndex()], fileName(docBrochure, sel.Selected))
+						w.askSave(docBrochure, ids[sel.SelectedIndex()], fileName(docBrochure, sel.Selected), language())
 					}
 				}, w.win)
 		})
 	})
+}
+
+// docLanguageNames name report.Languages in their own language.
+var docLanguageNames = []string{"English", "Suomi", "Eesti", "Русский"}
+
+func docTitle(kind docKind) string {
+	return i18n.T(map[docKind]string{docCatalogue: "doc.catalogue", docReport: "doc.report", docFollowUps: "doc.followups", docBrochure: "doc.brochure"}[kind])
 }
 
 // fileName suggests a file name: the document and the mission or company.
@@ -113,7 +133,7 @@ func safeName(name string) string {
 	}, name))
 }
 
-func (w *mainWindow) askSave(kind docKind, target data.ID, suggested string) {
+func (w *mainWindow) askSave(kind docKind, target data.ID, suggested, lang string) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, w.win)
@@ -122,7 +142,7 @@ func (w *mainWindow) askSave(kind docKind, target data.ID, suggested string) {
 		if wc == nil {
 			return // cancelled
 		}
-		w.makeDocument(kind, target, wc, nil)
+		w.makeDocument(kind, target, lang, wc, nil)
 	}, w.win)
 	d.SetFileName(suggested)
 	d.Show()
@@ -131,13 +151,15 @@ func (w *mainWindow) askSave(kind docKind, target data.ID, suggested string) {
 // makeDocument renders the PDF into memory and writes it to out, both off
 // the UI goroutine, with a progress dialog meanwhile. done, if set, is
 // called on the UI goroutine at the end (tests use it).
-func (w *mainWindow) makeDocument(kind docKind, target data.ID, out io.WriteCloser, done func(error)) {
+func (w *mainWindow) makeDocument(kind docKind, target data.ID, lang string, out io.WriteCloser, done func(error)) {
 	progress := dialog.NewCustomWithoutButtons(i18n.T("doc.creating"), widget.NewProgressBarInfinite(), w.win)
 	progress.Show()
 	st := w.st
-	lang := i18n.Language()
 	w.background(func() {
 		err := renderDocument(w.ctx, st, kind, target, lang, out)
+		if err != nil {
+			discardFile(out)
+		}
 		w.update(func() {
 			progress.Hide()
 			if err != nil {
@@ -182,4 +204,12 @@ func renderDocument(ctx context.Context, st *store.Store, kind docKind, target d
 		return err
 	}
 	return out.Close()
+}
+
+// discardFile removes the file a save dialog created for a document or
+// export that then failed, so no empty or half-written file is left.
+func discardFile(out io.WriteCloser) {
+	if u, ok := out.(fyne.URIWriteCloser); ok {
+		_ = storage.Delete(u.URI())
+	}
 }

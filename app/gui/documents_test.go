@@ -33,7 +33,7 @@ func TestDocumentsMenuMakesPDFs(t *testing.T) {
 		}
 		finished := false
 		var genErr error
-		w.makeDocument(kind, target, f, func(err error) { finished, genErr = true, err })
+		w.makeDocument(kind, target, "ru", f, func(err error) { finished, genErr = true, err })
 		waitFor(t, "the PDF", func() bool { return finished })
 		if genErr != nil {
 			t.Fatalf("document %d: %v", kind, genErr)

@@ -254,6 +254,9 @@ func (w *mainWindow) export(what string, format exchange.Format, f exchange.Filt
 		if cerr := out.Close(); err == nil {
 			err = cerr
 		}
+		if err != nil {
+			discardFile(out)
+		}
 		w.update(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("export.failed"), err), w.win)
