@@ -43,3 +43,20 @@ func TestExactHeaderBeatsPartial(t *testing.T) {
 		}
 	}
 }
+
+// TestOrganizationsMatchWithoutLegalForm: "Veemõõt" in a list is the
+// sample's "Veemõõt OÜ", not a new organization.
+func TestOrganizationsMatchWithoutLegalForm(t *testing.T) {
+	st := sampleStore(t)
+	csv := "First name;Last name;Company\nKaja;Kask;Veemõõt\nThabo;Mokoena;UKHOZI ENGINEERING SUPPLIES\n"
+	rep, err := Import(context.Background(), st, "list.csv", bytes.NewReader([]byte(csv)), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.Count("create", data.KindOrg); n != 0 {
+		t.Fatalf("created %d organizations: %v", n, summary(rep))
+	}
+	if n := rep.Count("create", data.KindContact); n != 2 {
+		t.Fatalf("contacts: %v", summary(rep))
+	}
+}

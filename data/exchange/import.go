@@ -284,7 +284,31 @@ func (im *importer) loadExisting() error {
 	return nil
 }
 
-func orgKey(name string) string { return strings.Join(strings.Fields(locale.Fold(name)), " ") }
+// orgKey is how an organization is recognised across lists: its folded
+// name without punctuation and legal form, so "Veemõõt", "VEEMÕÕT OÜ" and
+// "Veemõõt OÜ" are one company, as are "Ukhozi Engineering Supplies" and
+// "Ukhozi Engineering Supplies (Pty) Ltd".
+func orgKey(name string) string {
+	words := locale.Tokens(name)
+	for len(words) > 1 && legalForms[words[len(words)-1]] {
+		words = words[:len(words)-1]
+	}
+	for len(words) > 1 && legalForms[words[0]] {
+		words = words[1:]
+	}
+	return strings.Join(words, " ")
+}
+
+// legalForms are company-form words (folded) that do not tell companies
+// apart: Finnish, Estonian, South African, Uzbek and Russian, and common
+// international ones.
+var legalForms = map[string]bool{
+	"oy": true, "oyj": true, "ab": true, "ky": true, "ry": true, "ou": true, "as": true, "mtu": true,
+	"pty": true, "ltd": true, "limited": true, "inc": true, "llc": true, "plc": true, "gmbh": true,
+	"ag": true, "sa": true, "bv": true, "co": true, "corp": true, "company": true,
+	"ооо": true, "оао": true, "зао": true, "пао": true, "ао": true, "аж": true, "мчж": true,
+	"mchj": true, "aj": true, "xk": true, "ик": true,
+}
 
 func nameKey(c *data.Contact) string {
 	return strings.Join(strings.Fields(locale.Fold(c.GivenName+" "+c.FamilyName)), " ") + "|" + string(c.Org)
