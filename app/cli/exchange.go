@@ -171,7 +171,7 @@ func cmdImport(e *env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	mission := fs.String("mission", "", "mission that agenda rows (meeting time, table) belong to")
 	m := mapFlags{}
-	fs.Var(m, "map", "COLUMN=FIELD: read COLUMN as FIELD (given_name, family_name, name, company, country, email, phone, title, meeting_time, table, notes, ignore); repeatable")
+	fs.Var(m, "map", "COLUMN=FIELD: read COLUMN as FIELD (given_name, family_name, name, company, country, email, phone, title, meeting_time, meeting_date, table, notes, ignore); repeatable")
 	dryRun := fs.Bool("dry-run", false, "show what would change, change nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, err := parse(fs, args)

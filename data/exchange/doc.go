@@ -84,7 +84,10 @@
 // organization), with the row's contact and organization, and the table (a bare number n
 // becomes "Table n") as its location. Times may be "YYYY-MM-DD HH:MM",
 // "DD.MM.YYYY HH:MM", a slot "HH:MM-HH:MM" (which also sets the duration),
-// a bare "HH:MM" (on the mission's start date) or an Excel date cell. A
+// a bare "HH:MM" or slot — on the day in the row's date column ("Date",
+// "Päivämäärä", "Kuupäev", "Дата"; YYYY-MM-DD, DD.MM.YYYY or an Excel
+// date) when the list has one, else on the mission's start date — or an
+// Excel date cell. A
 // meeting of the same mission at the same start with the same organization
 // (or, without one, the same contact) is the same meeting.
 //

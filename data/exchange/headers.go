@@ -24,13 +24,14 @@ const (
 	fPhone   = "phone"
 	fTitle   = "title"
 	fTime    = "meeting_time"
+	fDate    = "meeting_date" // the day of meeting_time, when the list keeps it in a column of its own
 	fTable   = "table"
 	fNotes   = "notes"
 	fIgnore  = "ignore"
 )
 
 // ImportFields are the fields ImportOptions.Map may name.
-var ImportFields = []string{fGiven, fFamily, fName, fCompany, fCountry, fEmail, fPhone, fTitle, fTime, fTable, fNotes, fIgnore}
+var ImportFields = []string{fGiven, fFamily, fName, fCompany, fCountry, fEmail, fPhone, fTitle, fTime, fDate, fTable, fNotes, fIgnore}
 
 // multi are the fields several columns may feed (all values are kept).
 var multi = map[string]bool{fEmail: true, fPhone: true, fNotes: true}
@@ -63,6 +64,8 @@ var knownHeaders = map[string][]string{
 		"nimike", "ametikoht", "amet", "ametinimetus", "должность"},
 	fTime: {"meeting time", "time", "time slot", "timeslot", "slot", "start", "start time", "date and time",
 		"aika", "tapaamisaika", "kellonaika", "aeg", "kohtumise aeg", "время", "время встречи", "дата и время"},
+	fDate: {"date", "day", "meeting date", "päivä", "päivämäärä", "pvm", "pvm.", "kuupäev", "päev", "дата", "день",
+		"дата встречи"},
 	fTable: {"table", "table no", "table no.", "table number", "table nr", "pöytä", "pöydän numero", "pöytä nro",
 		"laud", "laua nr", "laua number", "стол", "номер стола", "стол №"},
 	fNotes: {"notes", "note", "comments", "comment", "remarks", "additional information", "muistiinpanot",

@@ -60,3 +60,34 @@ func TestOrganizationsMatchWithoutLegalForm(t *testing.T) {
 		t.Fatalf("contacts: %v", summary(rep))
 	}
 }
+
+// TestAgendaWithSeparateDateColumn: "Date" and "Time" in two columns put
+// each meeting on its own day, not all on the mission's first day.
+func TestAgendaWithSeparateDateColumn(t *testing.T) {
+	st := sampleStore(t)
+	csv := "Name;Company;Päivämäärä;Aika;Pöytä\n" +
+		"Ғулом Қодиров;ТОШКЕНТ СУВ ХИЗМАТИ АЖ;19.05.2026;10:00-10:20;4\n" +
+		"Dilnoza Karimova;Toshkent Suv MChJ;2026-05-20;10:00;5\n" +
+		"Bad Day;Some Company;31.02.2026;10:00;6\n"
+	rep, err := Import(context.Background(), st, "agenda.csv", bytes.NewReader([]byte(csv)), ImportOptions{Mission: tashkent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Row != 4 || rep.Problems[0].Column != "Päivämäärä" {
+		t.Fatalf("problems %v", problems(rep))
+	}
+	var starts []string
+	for _, c := range rep.Changes {
+		if c.Kind == data.KindMeeting && c.Action == "create" {
+			rec, err := st.Get(context.Background(), c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			starts = append(starts, rec.(*data.Meeting).Start.UTC().Format("2006-01-02T15:04"))
+		}
+	}
+	// Tashkent is UTC+5.
+	if len(starts) != 2 || starts[0] != "2026-05-19T05:00" || starts[1] != "2026-05-20T05:00" {
+		t.Fatalf("meeting starts %v", starts)
+	}
+}

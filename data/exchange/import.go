@@ -405,7 +405,7 @@ func (im *importer) parse(tr trow) *row {
 	}
 	var fullName string
 	var familyFirst bool
-	var timeCell, timeCol string
+	var timeCell, timeCol, dateCell, dateCol string
 	for i, c := range im.cols {
 		if i >= len(tr.cells) {
 			break
@@ -460,6 +460,8 @@ func (im *importer) parse(tr trow) *row {
 			r.notes += v
 		case fTime:
 			timeCell, timeCol = v, c.header
+		case fDate:
+			dateCell, dateCol = v, c.header
 		case fTable:
 			r.table = v
 			if _, err := strconv.Atoi(v); err == nil {
@@ -479,11 +481,25 @@ func (im *importer) parse(tr trow) *row {
 		if im.mission == nil {
 			bad(timeCol, timeCell, "a meeting time needs the mission the meetings belong to")
 		} else {
-			start, dur, err := im.parseTime(timeCell)
-			if err != nil {
-				bad(timeCol, timeCell, err.Error())
-			} else {
-				r.start, r.duration, r.hasTime = start, dur, true
+			// A bare time is on the day of the date column, if the list
+			// has one, else on the mission's first day.
+			day := string(im.mission.Start)
+			dayOK := true
+			if dateCell != "" {
+				d, err := im.parseDay(dateCell)
+				if err != nil {
+					bad(dateCol, dateCell, err.Error())
+					dayOK = false
+				}
+				day = d
+			}
+			if dayOK {
+				start, dur, err := im.parseTime(timeCell, day)
+				if err != nil {
+					bad(timeCol, timeCell, err.Error())
+				} else {
+					r.start, r.duration, r.hasTime = start, dur, true
+				}
 			}
 		}
 	}
@@ -597,16 +613,35 @@ var (
 		"2.1.2006 15:04", "2.1.2006 15.04", "2.1.2006 15:04:05", "2.1.2006 klo 15.04", "2.1.2006 kl 15:04"}
 )
 
+// parseDay reads the date column of an agenda: YYYY-MM-DD, D.M.YYYY or
+// an Excel date.
+func (im *importer) parseDay(v string) (string, error) {
+	if im.xlsx {
+		if x, err := strconv.ParseFloat(v, 64); err == nil && x >= 1 && x <= 2958465 {
+			if t, err := excelize.ExcelDateToTime(x, false); err == nil {
+				return t.Format(data.DateLayout), nil
+			}
+		}
+	}
+	for _, l := range []string{data.DateLayout, "2006-1-2", "2.1.2006", "02.01.2006"} {
+		if t, err := time.Parse(l, strings.TrimSpace(v)); err == nil && t.Year() >= 1900 && t.Year() <= 9999 {
+			return t.Format(data.DateLayout), nil
+		}
+	}
+	return "", errors.New(`not a date ("YYYY-MM-DD" or "DD.MM.YYYY")`)
+}
+
 // parseTime reads a meeting time (see the package doc) as wall time in the
-// mission's zone; a slot "10:00-10:20" also gives a duration in minutes.
-func (im *importer) parseTime(v string) (time.Time, int, error) {
+// mission's zone, a bare time of day being on day; a slot "10:00-10:20"
+// also gives a duration in minutes.
+func (im *importer) parseTime(v, day string) (time.Time, int, error) {
 	if im.xlsx {
 		if x, err := strconv.ParseFloat(v, 64); err == nil && x >= 0 {
-			return im.excelTime(x)
+			return im.excelTime(x, day)
 		}
 	}
 	if m := slotRE.FindStringSubmatch(v); m != nil {
-		start, _, err := im.parseTime(strings.TrimSpace(m[1]))
+		start, _, err := im.parseTime(strings.TrimSpace(m[1]), day)
 		if err == nil {
 			end, err := im.onDay(start.Format(data.DateLayout), m[2])
 			if err == nil && end.After(start) && end.Sub(start) <= 24*time.Hour {
@@ -619,7 +654,7 @@ func (im *importer) parseTime(v string) (time.Time, int, error) {
 			return im.checkYear(t)
 		}
 	}
-	if t, err := im.onDay(string(im.mission.Start), v); err == nil {
+	if t, err := im.onDay(day, v); err == nil {
 		return im.checkYear(t)
 	}
 	return time.Time{}, 0, errors.New(`not a meeting time ("YYYY-MM-DD HH:MM", "DD.MM.YYYY HH:MM" or "HH:MM")`)
@@ -642,12 +677,11 @@ func (im *importer) checkYear(t time.Time) (time.Time, int, error) {
 }
 
 // excelTime reads an Excel serial date: days since 1899-12-30, the
-// fraction being the time of day (a fraction alone is a time on the
-// mission's start date).
-func (im *importer) excelTime(x float64) (time.Time, int, error) {
+// fraction being the time of day (a fraction alone is a time on day).
+func (im *importer) excelTime(x float64, dayText string) (time.Time, int, error) {
 	if x < 1 {
 		mins := int(x*24*60 + 0.5)
-		day := im.mission.Start.Time()
+		day := data.Date(dayText).Time()
 		return time.Date(day.Year(), day.Month(), day.Day(), mins/60, mins%60, 0, 0, im.loc), 0, nil
 	}
 	if x > 2958465 { // 9999-12-31
