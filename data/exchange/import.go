@@ -3,11 +3,13 @@ package exchange
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -939,11 +941,51 @@ func (im *importer) apply() error {
 		return fmt.Errorf("import %s: %w", im.name, err)
 	}
 	for _, e := range im.updated {
-		if err := im.st.Update(im.ctx, e.rec); err != nil {
+		if err := im.update(e); err != nil {
 			return fmt.Errorf("import %s: update %s %s: %w", im.name, e.rec.Kind().Noun(), e.rec.Meta().ID, err)
 		}
 	}
 	return nil
+}
+
+// update writes only the fields the import changed onto the record as it
+// is now, so an edit made meanwhile (in the GUI, or by a sync) to any other
+// field survives.
+func (im *importer) update(e *entry) error {
+	cur, err := im.st.Get(im.ctx, e.rec.Meta().ID)
+	if err != nil {
+		return err
+	}
+	now, err := data.FieldsOf(cur)
+	if err != nil {
+		return err
+	}
+	planned, err := data.FieldsOf(e.rec)
+	if err != nil {
+		return err
+	}
+	for name := range e.fields {
+		v, ok := planned[name]
+		if !ok {
+			continue
+		}
+		// Lists the import only adds to are merged, not replaced.
+		var have, add []string
+		if json.Unmarshal(now[name], &have) == nil && json.Unmarshal(v, &add) == nil && have != nil {
+			for _, x := range add {
+				if !slices.Contains(have, x) {
+					have = append(have, x)
+				}
+			}
+			v, _ = json.Marshal(have)
+		}
+		now[name] = v
+	}
+	rec, err := now.Decode(cur.Kind())
+	if err != nil {
+		return err
+	}
+	return im.st.Update(im.ctx, rec)
 }
 
 func cloneContact(c *data.Contact) *data.Contact {
