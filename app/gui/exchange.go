@@ -99,9 +99,25 @@ func importSummary(rep *exchange.ImportReport) string {
 			b.WriteString("\n" + i18n.T("import.more", len(rep.Problems)-20))
 			break
 		}
-		b.WriteString("\n" + i18n.T("import.problem", p.Row, strings.TrimSpace(p.Column+" "+quoteIf(p.Value)), p.Msg))
+		b.WriteString("\n" + i18n.T("import.problem", p.Row, strings.TrimSpace(p.Column+" "+quoteIf(p.Value)), problemText(p.Msg)))
 	}
 	return b.String()
+}
+
+// problemMessages are the importer's messages the GUI translates; others
+// (rare, from deeper layers) show in English.
+var problemMessages = map[string]string{
+	exchange.MsgCountry: "import.msg.country", exchange.MsgEmail: "import.msg.email",
+	exchange.MsgPhone: "import.msg.phone", exchange.MsgNoName: "import.msg.noname",
+	exchange.MsgNoMission: "import.msg.nomission", exchange.MsgTime: "import.msg.time",
+	exchange.MsgDate: "import.msg.date",
+}
+
+func problemText(msg string) string {
+	if key, ok := problemMessages[msg]; ok {
+		return i18n.T(key)
+	}
+	return msg
 }
 
 func quoteIf(s string) string {

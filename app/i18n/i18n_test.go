@@ -50,6 +50,7 @@ func TestEveryLanguageHasEveryKey(t *testing.T) {
 // through a prefix built from a domain value ("meeting.kind." + kind).
 func TestEveryKeyIsUsedAndEveryUseHasAKey(t *testing.T) {
 	literal := regexp.MustCompile(`i18n\.T\("([^"]+)"`)
+	keyLiteral := regexp.MustCompile(`"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
 	prefix := regexp.MustCompile(`i18n\.T\("([^"]+\.)" ?\+`)
 	used := map[string]bool{}
 	var prefixes []string
@@ -70,6 +71,12 @@ func TestEveryKeyIsUsedAndEveryUseHasAKey(t *testing.T) {
 		}
 		for _, m := range prefix.FindAllStringSubmatch(string(b), -1) {
 			prefixes = append(prefixes, m[1])
+		}
+		// Keys kept in tables (message → key) are used too.
+		for _, m := range keyLiteral.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := Catalogs()["en"][m[1]]; ok {
+				used[m[1]] = true
+			}
 		}
 	}
 	en := Catalogs()["en"]

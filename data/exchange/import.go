@@ -56,6 +56,18 @@ type Change struct {
 	Fields []string  `json:"fields,omitempty"` // changed field names for update
 }
 
+// Problem messages. They are English, like every message of the core; a
+// user interface translates the ones it knows.
+const (
+	MsgCountry   = "unknown country (write an ISO code such as FI or the country's name)"
+	MsgEmail     = "not a valid e-mail address"
+	MsgPhone     = "not a phone number"
+	MsgNoName    = "no name and no company"
+	MsgNoMission = "a meeting time needs the mission the meetings belong to"
+	MsgTime      = `not a meeting time ("YYYY-MM-DD HH:MM", "DD.MM.YYYY HH:MM" or "HH:MM")`
+	MsgDate      = `not a date ("YYYY-MM-DD" or "DD.MM.YYYY")`
+)
+
 // ImportReport says what an import read and changed.
 type ImportReport struct {
 	Format   string            `json:"format"`  // "csv", "xlsx" or "json"
@@ -428,7 +440,7 @@ func (im *importer) parse(tr trow) *row {
 		case fCountry:
 			code, ok := lookupCountry(v)
 			if !ok {
-				bad(c.header, v, "unknown country (write an ISO code such as FI or the country's name)")
+				bad(c.header, v, MsgCountry)
 				continue
 			}
 			r.country = code
@@ -436,7 +448,7 @@ func (im *importer) parse(tr trow) *row {
 			for _, part := range splitList(v) {
 				addr, ok := parseEmail(part)
 				if !ok {
-					bad(c.header, part, "not a valid e-mail address")
+					bad(c.header, part, MsgEmail)
 					continue
 				}
 				r.emails = appendFold(r.emails, addr)
@@ -448,7 +460,7 @@ func (im *importer) parse(tr trow) *row {
 					continue
 				}
 				if !data.ValidPhone(p) {
-					bad(c.header, p, "not a phone number")
+					bad(c.header, p, MsgPhone)
 					continue
 				}
 				r.phones = appendPhone(r.phones, p)
@@ -476,12 +488,12 @@ func (im *importer) parse(tr trow) *row {
 	}
 	r.nameCol = firstNonEmpty(im.colByName[fName], im.colByName[fGiven], im.colByName[fFamily], im.colByName[fCompany])
 	if r.given == "" && r.family == "" && r.company == "" {
-		bad(r.nameCol, "", "no name and no company")
+		bad(r.nameCol, "", MsgNoName)
 	}
 	if timeCell != "" {
 		r.timeCol = timeCol
 		if im.mission == nil {
-			bad(timeCol, timeCell, "a meeting time needs the mission the meetings belong to")
+			bad(timeCol, timeCell, MsgNoMission)
 		} else {
 			// A bare time is on the day of the date column, if the list
 			// has one, else on the mission's first day.
@@ -630,7 +642,7 @@ func (im *importer) parseDay(v string) (string, error) {
 			return t.Format(data.DateLayout), nil
 		}
 	}
-	return "", errors.New(`not a date ("YYYY-MM-DD" or "DD.MM.YYYY")`)
+	return "", errors.New(MsgDate)
 }
 
 // parseTime reads a meeting time (see the package doc) as wall time in the
@@ -659,7 +671,7 @@ func (im *importer) parseTime(v, day string) (time.Time, int, error) {
 	if t, err := im.onDay(day, v); err == nil {
 		return im.checkYear(t)
 	}
-	return time.Time{}, 0, errors.New(`not a meeting time ("YYYY-MM-DD HH:MM", "DD.MM.YYYY HH:MM" or "HH:MM")`)
+	return time.Time{}, 0, errors.New(MsgTime)
 }
 
 func (im *importer) onDay(day, clockText string) (time.Time, error) {
