@@ -67,3 +67,17 @@ func FuzzImportXLSX(f *testing.F) {
 	f.Add(buf.Bytes())
 	fuzzImport(f, "fuzz.xlsx")
 }
+
+// FuzzImportJSON: Fieldbook JSON exports, damaged or hand-edited.
+func FuzzImportJSON(f *testing.F) {
+	st := sampleStore(f)
+	var buf bytes.Buffer
+	if _, err := ExportAll(context.Background(), st, Filter{Mission: tashkent}, Options{}, &buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte(`{"format":"fieldbook","version":1,"records":[{"type":"org","id":"01KDVDNA00HDQ1ZFJSSD7EEGDK","name":"Šokolaad OÜ","kind":"member"}]}`))
+	f.Add([]byte(`{"format":"fieldbook","version":99,"records":[]}`))
+	f.Add([]byte(`{"format":"fieldbook","version":1,"records":[{"type":"meeting","id":"01KDVDNA00HDQ1ZFJSSD7EEGDK","mission":"01KDVDNA00HDQ1ZFJSSD7EEGDA"}],"blobs":{"00":"!!"}}`))
+	fuzzImport(f, "fuzz.json")
+}
