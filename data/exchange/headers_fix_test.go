@@ -3,6 +3,8 @@ package exchange
 import (
 	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/clusme/fieldbook/data"
@@ -89,5 +91,21 @@ func TestAgendaWithSeparateDateColumn(t *testing.T) {
 	// Tashkent is UTC+5.
 	if len(starts) != 2 || starts[0] != "2026-05-19T05:00" || starts[1] != "2026-05-20T05:00" {
 		t.Fatalf("meeting starts %v", starts)
+	}
+}
+
+// TestFollowUpListIsNotAParticipantList: importing an exported follow-up
+// list is refused clearly instead of turning owners into contacts.
+func TestFollowUpListIsNotAParticipantList(t *testing.T) {
+	st := sampleStore(t)
+	for _, lang := range []string{"en", "ru"} {
+		var buf bytes.Buffer
+		if _, err := ExportFollowUps(context.Background(), st, Filter{Mission: tashkent}, CSV, Options{Lang: lang}, &buf); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Import(context.Background(), st, "followups.csv", &buf, ImportOptions{DryRun: true})
+		if !errors.Is(err, data.ErrInvalid) || !strings.Contains(err.Error(), "follow-up list") {
+			t.Fatalf("%s: %v", lang, err)
+		}
 	}
 }

@@ -186,6 +186,24 @@ type importer struct {
 	colByName map[string]string // field → header of its first column
 }
 
+// isFollowUpExport recognises a follow-up list exported by Fieldbook (in
+// any of its languages) by its due, status and owner columns: its "Title"
+// and "Contact" columns would otherwise read as a participant list.
+func isFollowUpExport(cols []colMap) bool {
+	want := map[string]bool{"due": false, "status": false, "owner": false}
+	for _, c := range cols {
+		h := normHeader(c.header)
+		for key := range want {
+			for _, l := range labels {
+				if normHeader(l[key]) == h {
+					want[key] = true
+				}
+			}
+		}
+	}
+	return want["due"] && want["status"] && want["owner"]
+}
+
 // mappedCount is how many columns a header row maps to a field.
 func mappedCount(cols []colMap) int {
 	n := 0
@@ -225,6 +243,9 @@ func newImporter(ctx context.Context, st *store.Store, name, format string, rows
 	}
 	if first == nil {
 		return nil, data.Errorf(data.ErrInvalid, "%s has no rows", name)
+	}
+	if isFollowUpExport(im.cols) {
+		return nil, data.Errorf(data.ErrInvalid, "%s is a follow-up list (columns due, status, owner): import takes participant or agenda lists and Fieldbook JSON exports", name)
 	}
 	if im.cols == nil {
 		return nil, data.Errorf(data.ErrInvalid, "%s has no column for the person's name or company: columns are %s", name, quoteList(first))
