@@ -109,3 +109,17 @@ func TestFollowUpListIsNotAParticipantList(t *testing.T) {
 		}
 	}
 }
+
+// TestNameOnlyRowMatchesTheOneContactOfThatName: "Johan Botha" with no
+// company and no e-mail is the sample's Johan Botha, not a new contact.
+func TestNameOnlyRowMatchesTheOneContactOfThatName(t *testing.T) {
+	st := sampleStore(t)
+	csv := "First name;Last name;Company;Email;Job title\nJohan;Botha;;;Director\n"
+	rep, err := Import(context.Background(), st, "list.csv", bytes.NewReader([]byte(csv)), ImportOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Count("create", data.KindContact) != 0 || rep.Count("update", data.KindContact)+rep.Count("unchanged", data.KindContact) != 1 {
+		t.Fatalf("changes %v", summary(rep))
+	}
+}

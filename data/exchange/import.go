@@ -183,7 +183,8 @@ type importer struct {
 	updated   []*entry          // existing records with changes, in first-touch order
 	touched   map[data.ID]*entry
 	orgByID   map[data.ID]*entry
-	colByName map[string]string // field → header of its first column
+	colByName map[string]string   // field → header of its first column
+	byPlain   map[string][]*entry // folded name → contacts of that name, any organization
 }
 
 // isFollowUpExport recognises a follow-up list exported by Fieldbook (in
@@ -219,7 +220,7 @@ func newImporter(ctx context.Context, st *store.Store, name, format string, rows
 	im := &importer{ctx: ctx, st: st, name: name, xlsx: format == "xlsx",
 		orgs: map[string]*entry{}, byEmail: map[string]*entry{}, byName: map[string]*entry{},
 		meetings: map[string]*entry{}, touched: map[data.ID]*entry{}, orgByID: map[data.ID]*entry{},
-		colByName: map[string]string{}}
+		colByName: map[string]string{}, byPlain: map[string][]*entry{}}
 	// The header is, of the first ten non-empty rows, the one that maps
 	// the most columns and has a name or company column: exports often
 	// begin with a title line ("Participant list", "B2B Tashkent 2026").
@@ -346,7 +347,11 @@ var legalForms = map[string]bool{
 }
 
 func nameKey(c *data.Contact) string {
-	return strings.Join(strings.Fields(locale.Fold(c.GivenName+" "+c.FamilyName)), " ") + "|" + string(c.Org)
+	return plainName(c.GivenName, c.FamilyName) + "|" + string(c.Org)
+}
+
+func plainName(given, family string) string {
+	return strings.Join(strings.Fields(locale.Fold(given+" "+family)), " ")
 }
 
 func (im *importer) indexContact(e *entry) {
@@ -358,6 +363,10 @@ func (im *importer) indexContact(e *entry) {
 	}
 	if k := nameKey(c); im.byName[k] == nil {
 		im.byName[k] = e
+	}
+	k := plainName(c.GivenName, c.FamilyName)
+	if !slices.Contains(im.byPlain[k], e) {
+		im.byPlain[k] = append(im.byPlain[k], e)
 	}
 }
 
@@ -777,6 +786,13 @@ func (im *importer) plan(r *row) {
 				probe.Org = org.ID
 			}
 			e = im.byName[nameKey(probe)]
+		}
+		// A row with a name only (no company, no e-mail) is the one
+		// contact of that name, if there is exactly one.
+		if e == nil && org == nil && len(r.emails) == 0 {
+			if same := im.byPlain[plainName(r.given, r.family)]; len(same) == 1 {
+				e = same[0]
+			}
 		}
 		if e != nil {
 			c := cloneContact(e.rec.(*data.Contact))
