@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -70,7 +71,7 @@ func cmdExport(e *env, args []string) error {
 	}
 	var bad error
 	fs.Visit(func(fl *flag.Flag) {
-		if ws, ok := applies[fl.Name]; ok && !contains(ws, what) && bad == nil {
+		if ws, ok := applies[fl.Name]; ok && !slices.Contains(ws, what) && bad == nil {
 			bad = usagef("export %s: --%s does not apply to %s", what, fl.Name, what)
 		}
 	})
@@ -80,7 +81,7 @@ func cmdExport(e *env, args []string) error {
 	if *format == "vcf" && what != "all" {
 		return usagef("export %s: --format vcf comes with the business-card capability; formats now: %s", what, strings.Join(formats, ", "))
 	}
-	if !contains(formats, *format) {
+	if !slices.Contains(formats, *format) {
 		return usagef("export %s: --format %q: want %s", what, *format, strings.Join(formats, ", "))
 	}
 	if *out == "" {
@@ -140,15 +141,6 @@ func cmdExport(e *env, args []string) error {
 	noun := map[string]string{"followups": "follow-ups", "contacts": "contacts", "all": "records"}[what]
 	fmt.Fprintf(e.out, "%d %s\n%s\n", n, noun, *out)
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // followUpPDF prints the follow-up list as a PDF document, selected

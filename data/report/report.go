@@ -86,20 +86,18 @@ func Brochure(ctx context.Context, src Source, org data.ID, opt Options, w io.Wr
 // Catalogue writes the delegation catalogue of mission: cover, contents,
 // one brochure per member organization and the delegation's contacts.
 func Catalogue(ctx context.Context, src Source, mission data.ID, opt Options, w io.Writer) error {
-	opt, err := opt.normalize()
-	if err != nil {
-		return err
-	}
-	m, err := load[*data.Mission](ctx, src, mission, "mission")
-	if err != nil {
-		return err
-	}
-	return catalogue(ctx, src, m, opt, w)
+	return missionDocument(ctx, src, mission, opt, w, catalogue)
 }
 
 // Report writes the mission report: key figures, meetings per kind and per
 // company, opportunities by value and follow-up completion, with charts.
 func Report(ctx context.Context, src Source, mission data.ID, opt Options, w io.Writer) error {
+	return missionDocument(ctx, src, mission, opt, w, missionReport)
+}
+
+// missionDocument checks the options and the mission, then renders.
+func missionDocument(ctx context.Context, src Source, mission data.ID, opt Options, w io.Writer,
+	render func(context.Context, Source, *data.Mission, Options, io.Writer) error) error {
 	opt, err := opt.normalize()
 	if err != nil {
 		return err
@@ -108,7 +106,7 @@ func Report(ctx context.Context, src Source, mission data.ID, opt Options, w io.
 	if err != nil {
 		return err
 	}
-	return missionReport(ctx, src, m, opt, w)
+	return render(ctx, src, m, opt, w)
 }
 
 // FollowUpList prints the given follow-ups (caller filters: mission,

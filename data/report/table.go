@@ -73,14 +73,7 @@ func (d *doc) table(x float64, cols []col, rows [][]cell, shade func(i int) bool
 			for k, lines := range laid[i][j].spans {
 				sp := r[j][k]
 				d.font(sp.bold, laid[i][j].sizes[k], sp.color)
-				for _, s := range lines {
-					if c.right {
-						d.textRight(cx+c.w-cellPadX, y, s)
-					} else {
-						d.text(cx+cellPadX, y, s)
-					}
-					y += d.lead()
-				}
+				y = d.cellLines(cx, y, c, lines)
 			}
 			cx += c.w
 		}
@@ -108,14 +101,7 @@ func (d *doc) tableHeader(x float64, cols []col, h float64) {
 	for _, c := range cols {
 		d.headerFont(c)
 		y := d.y + cellPadY
-		for _, s := range d.wrap(c.title, c.w-2*cellPadX) {
-			if c.right {
-				d.textRight(cx+c.w-cellPadX, y, s)
-			} else {
-				d.text(cx+cellPadX, y, s)
-			}
-			y += d.lead()
-		}
+		d.cellLines(cx, y, c, d.wrap(c.title, c.w-2*cellPadX))
 		cx += c.w
 	}
 	d.y += h
@@ -184,4 +170,18 @@ func (d *doc) tableKeep(cols []col, rows [][]cell) float64 {
 		_, heights[i] = d.layRow(cols, r, maxRow)
 	}
 	return keepHeight(d.tableHeaderHeight(cols), heights)
+}
+
+// cellLines writes lines into column c starting at y, aligned as the
+// column is, and returns the y below them.
+func (d *doc) cellLines(cx, y float64, c col, lines []string) float64 {
+	for _, s := range lines {
+		if c.right {
+			d.textRight(cx+c.w-cellPadX, y, s)
+		} else {
+			d.text(cx+cellPadX, y, s)
+		}
+		y += d.lead()
+	}
+	return y
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"slices"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -148,8 +149,8 @@ func (q Query) matches(rec data.Record) bool {
 	switch r := rec.(type) {
 	case *data.Meeting:
 		return (q.Mission == "" || r.Mission == q.Mission) &&
-			(q.Org == "" || contains(r.Orgs, q.Org)) &&
-			(q.Contact == "" || contains(r.Attendees, q.Contact) || contains(r.Delegates, q.Contact))
+			(q.Org == "" || slices.Contains(r.Orgs, q.Org)) &&
+			(q.Contact == "" || slices.Contains(r.Attendees, q.Contact) || slices.Contains(r.Delegates, q.Contact))
 	case *data.Contact:
 		return q.Org == "" || r.Org == q.Org
 	case *data.FollowUp:
@@ -166,13 +167,4 @@ func (q Query) matches(rec data.Record) bool {
 		return q.Record == "" || r.Record == q.Record
 	}
 	return true
-}
-
-func contains(ids []data.ID, id data.ID) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
