@@ -23,7 +23,7 @@ BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 # tests read documents back with poppler, decode their QR codes with zbar and
 # check them with qpdf; the exchange tests read exports back with Python's
 # openpyxl and icalendar (Debian's, used through /usr/bin/python3).
-TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool poppler-utils zbar-tools qpdf python3-openpyxl python3-icalendar
+TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool poppler-utils zbar-tools qpdf python3-openpyxl python3-icalendar python3-vobject
 
 .PHONY: run test build toolchain deps deps-test fmt-check vet unit fuzz smoke bench clean
 
