@@ -514,7 +514,7 @@ func (im *importer) parse(tr trow) *row {
 		}
 	}
 	if r.given == "" && r.family == "" && fullName != "" {
-		r.given, r.family = splitName(fullName, familyFirst)
+		r.given, r.family = data.SplitName(fullName, familyFirst)
 	}
 	r.nameCol = firstNonEmpty(im.colByName[fName], im.colByName[fGiven], im.colByName[fFamily], im.colByName[fCompany])
 	if r.given == "" && r.family == "" && r.company == "" {
@@ -620,34 +620,6 @@ func appendPhone(list []string, v string) []string {
 		}
 	}
 	return append(list, v)
-}
-
-// particles are lower-case words that belong to the family name that
-// follows them ("van der Merwe", "de Vries", "von Essen").
-var particles = map[string]bool{"van": true, "der": true, "den": true, "de": true, "von": true, "la": true,
-	"le": true, "du": true, "da": true, "di": true, "del": true, "ter": true, "ten": true}
-
-// splitName splits a full name: the last word is the family name (with any
-// particles before it); "Family, Given" and family-first columns the other
-// way round.
-func splitName(full string, familyFirst bool) (given, family string) {
-	if f, g, ok := strings.Cut(full, ","); ok && strings.TrimSpace(g) != "" {
-		return strings.TrimSpace(g), strings.TrimSpace(f)
-	}
-	w := strings.Fields(full)
-	switch {
-	case len(w) == 0:
-		return "", ""
-	case len(w) == 1:
-		return "", w[0]
-	case familyFirst:
-		return strings.Join(w[1:], " "), w[0]
-	}
-	i := len(w) - 1
-	for i > 1 && particles[w[i-1]] {
-		i--
-	}
-	return strings.Join(w[:i], " "), strings.Join(w[i:], " ")
 }
 
 var (

@@ -427,7 +427,7 @@ func TestSplitName(t *testing.T) {
 		{"Madonna", false, "", "Madonna"},
 	}
 	for _, c := range cases {
-		g, f := splitName(c.in, c.familyFirst)
+		g, f := data.SplitName(c.in, c.familyFirst)
 		if g != c.given || f != c.fam {
 			t.Errorf("%q: %q / %q", c.in, g, f)
 		}
