@@ -62,7 +62,10 @@ type command struct {
 	args    string
 	help    string
 	noStore bool
-	run     func(e *env, args []string) error
+	// storeless says, for commands where it depends on the arguments,
+	// that this run needs no store (so it works while the GUI has it open).
+	storeless func(args []string) bool
+	run       func(e *env, args []string) error
 }
 
 func commands() []command {
@@ -76,10 +79,13 @@ func commands() []command {
 		{name: "add", args: "mission|org|contact|meeting|followup [flags]", help: "create a record; prints its ID last", run: cmdAdd},
 		{name: "set", args: "ID FIELD=VALUE...", help: "edit fields (FIELD as in show --json)", run: cmdSet},
 		{name: "delete", args: "ID", help: "delete a record (kept as a tombstone for sync)", run: cmdDelete},
+		{name: "me", args: "set --name N [--org NAME] [--title T] [--email E] [--phone P] [--mobile M] [--website U] [--address A] | show [--json]", help: "my own business card (kept on this device)", run: cmdMe},
+		{name: "card", args: "decode IMAGE... | import FILE... [--mission ID] [--dry-run] | qr (--me|--contact ID) --out FILE.png | export (--all|--mission ID|--contact ID) [--version 3.0|4.0] --out FILE.vcf | sheet (--me|--contact ID) --out FILE.pdf", help: "business cards: read QR codes, import vCard/MECARD, draw my card as a QR code, export vCards", run: cmdCard,
+			storeless: func(args []string) bool { return len(args) > 0 && args[0] == "decode" }},
 		{name: "brochure", args: "--org ID [--lang en|fi|et|ru] --out FILE.pdf", help: "a company's one-page brochure with a QR code of its contact", run: docCommand("brochure", "org", report.Brochure)},
 		{name: "catalogue", args: "--mission ID [--lang L] --out FILE.pdf", help: "the delegation catalogue: cover, contents, one page per member company, contacts", run: docCommand("catalogue", "mission", report.Catalogue)},
 		{name: "report", args: "--mission ID [--lang L] --out FILE.pdf", help: "what the mission achieved: meetings, opportunities, follow-ups, with charts", run: docCommand("report", "mission", report.Report)},
-		{name: "export", args: "followups|contacts|all --format csv|xlsx|ics|json|pdf --out FILE [--mission ID] [--status S] [--owner NAME] [--due-from D] [--due-to D] [--include-private] [--sep ,|;]", help: "export follow-ups (CSV, Excel, iCalendar, PDF), contacts (CSV, Excel) or everything (JSON)", run: cmdExport},
+		{name: "export", args: "followups|contacts|all --format csv|xlsx|ics|vcf|json|pdf --out FILE [--mission ID] [--status S] [--owner NAME] [--due-from D] [--due-to D] [--include-private] [--sep ,|;]", help: "export follow-ups (CSV, Excel, iCalendar, PDF), contacts (CSV, Excel, vCard) or everything (JSON)", run: cmdExport},
 		{name: "import", args: "FILE [--mission ID] [--map COLUMN=FIELD]... [--dry-run] [--json]", help: "import a participant or agenda list (CSV, Excel) or a Fieldbook JSON export", run: cmdImport},
 	}
 }
@@ -148,7 +154,7 @@ func run(args []string, stdout, stderr io.Writer, gui GUIFunc) error {
 		if c.name != name {
 			continue
 		}
-		if !c.noStore {
+		if !c.noStore && (c.storeless == nil || !c.storeless(rest)) {
 			st, err := store.Open(e.ctx, e.dataDir, store.Options{Verbose: *verbose})
 			if err != nil {
 				return err

@@ -33,7 +33,7 @@ func (m mapFlags) Set(v string) error {
 // exportFormats says which formats each kind of export takes.
 var exportFormats = map[string][]string{
 	"followups": {"csv", "xlsx", "ics", "pdf"},
-	"contacts":  {"csv", "xlsx"},
+	"contacts":  {"csv", "xlsx", "vcf"},
 	"all":       {"json"},
 }
 
@@ -77,9 +77,6 @@ func cmdExport(e *env, args []string) error {
 	})
 	if bad != nil {
 		return bad
-	}
-	if *format == "vcf" && what != "all" {
-		return usagef("export %s: --format vcf comes with the business-card capability; formats now: %s", what, strings.Join(formats, ", "))
 	}
 	if !slices.Contains(formats, *format) {
 		return usagef("export %s: --format %q: want %s", what, *format, strings.Join(formats, ", "))
@@ -128,6 +125,8 @@ func cmdExport(e *env, args []string) error {
 			n, err = e.followUpPDF(f, w)
 		case what == "followups":
 			n, err = exchange.ExportFollowUps(e.ctx, e.st, f, exchange.Format(*format), opt, w)
+		case *format == "vcf":
+			n, err = exchange.ExportVCards(e.ctx, e.st, f, nil, "3.0", w)
 		case what == "contacts":
 			n, err = exchange.ExportContacts(e.ctx, e.st, f, exchange.Format(*format), opt, w)
 		default:

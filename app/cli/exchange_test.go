@@ -92,7 +92,7 @@ func TestExportAndImportCommands(t *testing.T) {
 		want string
 	}{
 		{[]string{"export", "followups", "--format", "docx", "--out", "x"}, "--format"},
-		{[]string{"export", "contacts", "--format", "vcf", "--out", "x"}, "business-card"},
+		{[]string{"export", "followups", "--format", "vcf", "--out", "x"}, "--format"},
 		{[]string{"export", "followups", "--format", "csv", "--sep", "|", "--out", "x"}, "--sep"},
 		{[]string{"export", "followups", "--format", "csv"}, "--out"},
 		{[]string{"export", "planets", "--format", "csv", "--out", "x"}, "followups, contacts or all"},

@@ -47,6 +47,12 @@ func (w *mainWindow) menu() *fyne.MainMenu {
 			fyne.NewMenuItem(i18n.T("doc.followups")+"…", func() { w.askDocument(docFollowUps) }),
 			fyne.NewMenuItem(i18n.T("doc.brochure")+"…", func() { w.askDocument(docBrochure) }),
 		),
+		fyne.NewMenu(i18n.T("menu.cards"),
+			fyne.NewMenuItem(i18n.T("card.my.title"), w.showMyCard),
+			fyne.NewMenuItem(i18n.T("card.capture.title")+"…", func() { w.captureCard() }),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem(i18n.T("card.export")+"…", w.askExportCards),
+		),
 	)
 }
 

@@ -70,6 +70,7 @@ func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
 	w.mainView = w.buildMain()
 	w.shortcuts()
 	w.win.SetMainMenu(w.menu())
+	w.win.SetOnDropped(w.dropped)
 	return w
 }
 

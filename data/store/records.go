@@ -79,7 +79,7 @@ func (s *Store) Get(ctx context.Context, id data.ID) (data.Record, error) {
 
 // Load returns the live record with id as type T, or ErrNotFound if there
 // is none or it is of another kind.
-func Load[T data.Record](ctx context.Context, s *Store, id data.ID) (T, error) {
+func Load[T data.Record](ctx context.Context, s Reader, id data.ID) (T, error) {
 	var zero T
 	rec, err := s.Get(ctx, id)
 	if err != nil {
