@@ -229,7 +229,13 @@ func (w *mainWindow) captureCard() *capture {
 	top := container.NewVBox(c.status, c.busy, container.NewBorder(nil, nil, nil, container.NewVBox(open, read), c.paste), widget.NewSeparator())
 	content := container.NewBorder(top, container.NewHBox(layout.NewSpacer(), c.save), nil, nil, container.NewVScroll(c.preview))
 	c.d = dialog.NewCustom(i18n.T("card.capture.title"), i18n.T("action.close"), content, w.win)
-	c.d.SetOnClosed(c.cancel)
+	c.d.SetOnClosed(func() {
+		c.cancel()
+		if w.capture == c {
+			w.capture = nil
+		}
+	})
+	w.capture = c
 	c.d.Resize(fyne.NewSize(760, 640))
 	c.d.Show()
 	return c
@@ -571,9 +577,13 @@ func (w *mainWindow) dropped(_ fyne.Position, uris []fyne.URI) {
 				dialog.ShowError(err, w.win)
 				return
 			}
-			if c := w.captureCard(); c != nil {
-				c.readFrom(u.Name(), rc)
+			// A second picture dropped while the capture is open goes
+			// into the same dialog.
+			c := w.capture
+			if c == nil {
+				c = w.captureCard()
 			}
+			c.readFrom(u.Name(), rc)
 			return
 		}
 	}

@@ -1,10 +1,13 @@
 package gui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -157,4 +160,28 @@ func TestMyCardSavedAndRefusedWhenInvalid(t *testing.T) {
 	if got, _ := w.st.Profile(w.ctx); got != want {
 		t.Fatalf("profile %+v", got)
 	}
+}
+
+func TestDroppedCardFileOpensTheCapture(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+	path := filepath.Join(t.TempDir(), "Ülle Kask.vcf")
+	os.WriteFile(path, []byte("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Kask;=C3=9Clle;;;\r\nTEL;CELL:+372 5000 1234\r\nEND:VCARD\r\n"), 0o644)
+	w.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(path)})
+	c := w.capture
+	if c == nil {
+		t.Fatal("dropping a .vcf did not open the capture")
+	}
+	ready := false
+	c.onReady = func(error) { ready = true }
+	waitFor(t, "the dropped card", func() bool { return ready })
+	if len(c.plans) != 1 || c.plans[0].New.Label() != "Ülle Kask" {
+		t.Fatalf("plans %+v", c.plans)
+	}
+	// A second drop goes into the same dialog.
+	w.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(path)})
+	if w.capture != c {
+		t.Error("a second drop opened another capture dialog")
+	}
+	waitFor(t, "the second read", func() bool { return !c.busy.Visible() })
 }

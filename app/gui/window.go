@@ -56,6 +56,7 @@ type mainWindow struct {
 	status      *widget.Label
 	mainView    fyne.CanvasObject
 	homeZone    *time.Location
+	capture     *capture // the open card capture dialog, if any
 }
 
 func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
