@@ -24,7 +24,7 @@ const seedPayload = "MECARD:N:Tamm,Jüri;TEL:+37251234567;;"
 
 // TestWriteSeeds regenerates testdata/seeds (the fuzz seeds and the WebP
 // test picture) when FIELDBOOK_QR_WRITE_SEEDS=1. The WebP needs ImageMagick
-// (convert); the committed file was made with ImageMagick 7 / libwebp 1.2.4.
+// (convert); the committed file was made with ImageMagick 6.9.11 / libwebp 1.2.4.
 func TestWriteSeeds(t *testing.T) {
 	if os.Getenv("FIELDBOOK_QR_WRITE_SEEDS") == "" {
 		t.Skip("set FIELDBOOK_QR_WRITE_SEEDS=1 to regenerate testdata/seeds")
@@ -164,6 +164,14 @@ func TestDecodeNoCode(t *testing.T) {
 	if _, err := Decode(context.Background(), nil); err == nil {
 		t.Error("nil image: no error")
 	}
+	// Bounds of ±10⁹: must be refused, not allocated.
+	if _, err := Decode(context.Background(), image.NewUniform(color.White)); err == nil ||
+		!strings.Contains(err.Error(), "limit is 50 megapixels") {
+		t.Errorf("image.Uniform: error = %v", err)
+	}
+	if _, err := Decode(context.Background(), panicky{}); err == nil || errors.Is(err, ErrNoCode) {
+		t.Errorf("image whose At panics: error = %v", err)
+	}
 }
 
 func TestDecodeCancel(t *testing.T) {
@@ -192,6 +200,13 @@ func TestDecodeCancel(t *testing.T) {
 		t.Errorf("cancel between strategies: error = %v", err)
 	}
 }
+
+// panicky is an image.Image whose pixels cannot be read.
+type panicky struct{}
+
+func (panicky) ColorModel() color.Model { return color.GrayModel }
+func (panicky) Bounds() image.Rectangle { return image.Rect(0, 0, 100, 100) }
+func (panicky) At(x, y int) color.Color { panic("no pixels here") }
 
 // cancelAfter cancels its context once Err has been asked after times.
 type cancelAfter struct {
