@@ -47,7 +47,10 @@ type env struct {
 	dataDir string
 	lang    language.Tag
 	verbose bool
-	st      *store.Store
+	// passFile is --passphrase-file: the store passphrase (and, for
+	// backup and restore, the backup's).
+	passFile string
+	st       *store.Store
 }
 
 // usageError is bad usage or bad input: exit code 2.
@@ -82,6 +85,10 @@ func commands() []command {
 		{name: "me", args: "set --name N [--org NAME] [--title T] [--email E] [--phone P] [--mobile M] [--website U] [--address A] | show [--json]", help: "my own business card (kept on this device)", run: cmdMe},
 		{name: "card", args: "decode IMAGE... | import FILE... [--mission ID] [--dry-run] | qr (--me|--contact ID) --out FILE.png | export (--all|--mission ID|--contact ID) [--version 3.0|4.0] --out FILE.vcf | sheet (--me|--contact ID) --out FILE.pdf", help: "business cards: read QR codes, import vCard/MECARD, draw my card as a QR code, export vCards", run: cmdCard,
 			storeless: func(args []string) bool { return len(args) > 0 && args[0] == "decode" }},
+		{name: "passphrase", args: "set|change|remove [--passphrase-file F] [--new-passphrase-file F]", help: "encrypt the data at rest with a passphrase, change it, or decrypt", noStore: true, run: cmdPassphrase},
+		{name: "backup", args: "--out FILE --passphrase-file F", help: "write an encrypted backup of everything", noStore: true, run: cmdBackup},
+		{name: "restore", args: "FILE --passphrase-file F [--plaintext]", help: "restore a backup into an empty data directory", noStore: true, run: cmdRestore},
+		{name: "erase", args: "ID", help: "remove a person's data for good (GDPR); the erasure syncs as a tombstone", noStore: true, run: cmdErase},
 		{name: "brochure", args: "--org ID [--lang en|fi|et|ru] --out FILE.pdf", help: "a company's one-page brochure with a QR code of its contact", run: docCommand("brochure", "org", report.Brochure)},
 		{name: "catalogue", args: "--mission ID [--lang L] --out FILE.pdf", help: "the delegation catalogue: cover, contents, one page per member company, contacts", run: docCommand("catalogue", "mission", report.Catalogue)},
 		{name: "report", args: "--mission ID [--lang L] --out FILE.pdf", help: "what the mission achieved: meetings, opportunities, follow-ups, with charts", run: docCommand("report", "mission", report.Report)},
@@ -115,6 +122,7 @@ func run(args []string, stdout, stderr io.Writer, gui GUIFunc) error {
 	dataDir := fs.String("data", "", "data directory (default: the user config dir)")
 	lang := fs.String("lang", "", "language: en, fi, et or ru (default: from the OS)")
 	verbose := fs.Bool("verbose", false, "log storage details to stderr")
+	passFile := fs.String("passphrase-file", "", "file holding the passphrase of an encrypted store")
 	if err := fs.Parse(hoistGlobals(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout)
@@ -122,7 +130,7 @@ func run(args []string, stdout, stderr io.Writer, gui GUIFunc) error {
 		}
 		return usagef("%v (see fieldbook --help)", err)
 	}
-	e := &env{ctx: context.Background(), out: stdout, errOut: stderr, verbose: *verbose}
+	e := &env{ctx: context.Background(), out: stdout, errOut: stderr, verbose: *verbose, passFile: *passFile}
 	e.lang = locale.Match(*lang, os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG"))
 	if *lang != "" {
 		t := locale.Match(*lang)
@@ -155,7 +163,7 @@ func run(args []string, stdout, stderr io.Writer, gui GUIFunc) error {
 			continue
 		}
 		if !c.noStore && (c.storeless == nil || !c.storeless(rest)) {
-			st, err := store.Open(e.ctx, e.dataDir, store.Options{Verbose: *verbose})
+			st, err := e.openStore()
 			if err != nil {
 				return err
 			}
@@ -181,7 +189,7 @@ func hoistGlobals(args []string) []string {
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		isFlag := strings.HasPrefix(a, "-")
 		switch {
-		case isFlag && (name == "data" || name == "lang"):
+		case isFlag && (name == "data" || name == "lang" || name == "passphrase-file"):
 			globals = append(globals, a)
 			if !hasValue && i+1 < len(args) {
 				i++
@@ -212,6 +220,8 @@ Global flags:
   --data DIR    data directory (default: the OS user config dir + /fieldbook)
   --lang TAG    en, fi, et or ru (sorting of names; GUI language)
   --verbose     log storage details to stderr
+  --passphrase-file F
+                unlock an encrypted store (or FIELDBOOK_PASSPHRASE_FILE=F)
 
 Add flags (see "fieldbook add TYPE --help"). Dates are YYYY-MM-DD, times
 "YYYY-MM-DD HH:MM" in the meeting's zone, zones IANA names, IDs the ULIDs

@@ -53,6 +53,7 @@ func (w *mainWindow) menu() *fyne.MainMenu {
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem(i18n.T("card.export")+"…", w.askExportCards),
 		),
+		w.securityMenu(),
 	)
 }
 

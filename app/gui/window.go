@@ -19,6 +19,7 @@ import (
 	"github.com/clusme/fieldbook/data"
 	"github.com/clusme/fieldbook/data/sample"
 	"github.com/clusme/fieldbook/data/store"
+	"github.com/clusme/fieldbook/data/vault"
 )
 
 // mainWindow is the first window: the missions on the left, the selected
@@ -57,6 +58,8 @@ type mainWindow struct {
 	mainView    fyne.CanvasObject
 	homeZone    *time.Location
 	capture     *capture // the open card capture dialog, if any
+	unlockEntry *widget.Entry
+	sec         security
 }
 
 func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
@@ -67,7 +70,12 @@ func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
 	w.win.SetMaster()
 	w.body = container.NewStack(w.message(i18n.T("status.opening"), nil))
 	w.status = widget.NewLabel("")
-	w.win.SetContent(container.NewBorder(nil, w.status, nil, nil, w.body))
+	w.win.SetContent(container.NewStack(newActivityCatcher(w.touch), container.NewBorder(nil, w.status, nil, nil, w.body)))
+	if dc, ok := w.win.Canvas().(desktop.Canvas); ok {
+		dc.SetOnKeyDown(func(*fyne.KeyEvent) { w.touch() })
+	}
+	w.touch()
+	w.watchIdle()
 	w.mainView = w.buildMain()
 	w.shortcuts()
 	w.win.SetMainMenu(w.menu())
@@ -79,6 +87,7 @@ func (w *mainWindow) shortcuts() {
 	c := w.win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.app.Quit() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.win.Close() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.lock() })
 }
 
 func (w *mainWindow) buildMain() fyne.CanvasObject {
@@ -159,6 +168,17 @@ func (w *mainWindow) show(o fyne.CanvasObject) {
 // open opens the store off the UI goroutine and then loads the missions.
 func (w *mainWindow) open() {
 	w.background(func() {
+		// An encrypted store waits for its passphrase on the unlock screen.
+		if enc, err := vault.Encrypted(w.opt.DataDir); err == nil && enc {
+			w.update(func() {
+				w.sec.mu.Lock()
+				w.sec.encrypted, w.sec.locked = true, true
+				w.sec.mu.Unlock()
+				w.win.SetMainMenu(w.menu())
+				w.showUnlock("")
+			})
+			return
+		}
 		st, err := store.Open(w.ctx, w.opt.DataDir, store.Options{Verbose: w.opt.Verbose})
 		if err == nil {
 			w.openedMu.Lock()
@@ -178,6 +198,7 @@ func (w *mainWindow) open() {
 
 // background runs fn on a goroutine that close() waits for.
 func (w *mainWindow) background(fn func()) {
+	w.touch() // every user action that reads or writes data passes here
 	w.bg.Add(1)
 	go func() {
 		defer w.bg.Done()

@@ -19,6 +19,7 @@ import (
 
 	"github.com/clusme/fieldbook/data"
 	"github.com/clusme/fieldbook/data/hlc"
+	"github.com/clusme/fieldbook/data/vault/fsutil"
 )
 
 // Options tune Open. The zero value is right for the application.
@@ -38,6 +39,7 @@ type Options struct {
 type Store struct {
 	db     *badger.DB
 	dir    string
+	lock   *fsutil.Lock // the data directory's lock, held until Close (convert.go)
 	now    func() time.Time
 	clock  *hlc.Clock
 	device data.ID
@@ -76,6 +78,21 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
+	// The directory lock keeps a conversion's swap and its crash recovery
+	// (convert.go) away from every other opener.
+	lock, err := lockDir(dir, "open")
+	if err != nil {
+		return nil, err
+	}
+	opened := false
+	defer func() {
+		if !opened {
+			lock.Unlock()
+		}
+	}()
+	if err := recoverLocked(dir); err != nil {
+		return nil, err
+	}
 	m, exists, err := readMarker(dir)
 	if err != nil {
 		return nil, err
@@ -110,11 +127,12 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{db: db, dir: dir, now: now, counts: map[data.Kind]uint64{}}
+	s := &Store{db: db, dir: dir, lock: lock, now: now, counts: map[data.Kind]uint64{}}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
+	opened = true
 	return s, nil
 }
 
@@ -260,6 +278,7 @@ func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 func (s *Store) Close() error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	defer s.lock.Unlock()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", s.dir, err)
 	}

@@ -1,0 +1,467 @@
+package gui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/clusme/fieldbook/app/i18n"
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/store"
+	"github.com/clusme/fieldbook/data/vault"
+)
+
+const prefAutoLock = "autolock_minutes"
+
+// autoLockChoices are the idle times offered, in minutes (0 = never).
+var autoLockChoices = []int{5, 15, 30, 60, 0}
+
+// security is the lock state: whether the data is encrypted, when the
+// user last did anything, and the ticker that locks after the idle time.
+type security struct {
+	mu        sync.Mutex
+	lastTouch time.Time
+	encrypted bool
+	locked    bool
+}
+
+// touch records user activity (pointer, keys, any action that reads or
+// writes data), postponing the auto-lock.
+func (w *mainWindow) touch() {
+	w.sec.mu.Lock()
+	w.sec.lastTouch = time.Now()
+	w.sec.mu.Unlock()
+}
+
+// autoLockMinutes is the configured idle time; 0 = never.
+func (w *mainWindow) autoLockMinutes() int {
+	return w.app.Preferences().IntWithFallback(prefAutoLock, 15)
+}
+
+// watchIdle locks an encrypted store after the configured idle time. It
+// checks every few seconds from a goroutine and locks through the UI
+// goroutine; a plaintext store has nothing to lock.
+func (w *mainWindow) watchIdle() {
+	go func() {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-w.ctx.Done():
+				return
+			case <-t.C:
+			}
+			mins := w.autoLockMinutes()
+			w.sec.mu.Lock()
+			idle := time.Since(w.sec.lastTouch)
+			due := w.sec.encrypted && !w.sec.locked && mins > 0 && idle >= time.Duration(mins)*time.Minute
+			w.sec.mu.Unlock()
+			if due {
+				w.update(w.lock)
+			}
+		}
+	}()
+}
+
+// activityCatcher lies under the window's content and sees the pointer
+// move wherever no widget of its own takes hover events, which is most
+// of the window: a cheap way to notice that someone is there.
+type activityCatcher struct {
+	widget.BaseWidget
+	onActivity func()
+}
+
+func newActivityCatcher(on func()) *activityCatcher {
+	a := &activityCatcher{onActivity: on}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+func (a *activityCatcher) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack())
+}
+func (a *activityCatcher) MouseIn(*desktop.MouseEvent)    { a.onActivity() }
+func (a *activityCatcher) MouseMoved(*desktop.MouseEvent) { a.onActivity() }
+func (a *activityCatcher) MouseOut()                      {}
+
+// lock closes the store and shows only the unlock screen: nothing of the
+// data stays on screen or in the window's memory.
+func (w *mainWindow) lock() {
+	if w.st == nil || !w.sec.encrypted {
+		return
+	}
+	st := w.st
+	w.st = nil
+	w.sec.mu.Lock()
+	w.sec.locked = true
+	w.sec.mu.Unlock()
+	if w.capture != nil {
+		w.capture.d.Hide()
+	}
+	// Overlays (dialogs) may show records: close them all.
+	for o := w.win.Canvas().Overlays().Top(); o != nil; o = w.win.Canvas().Overlays().Top() {
+		w.win.Canvas().Overlays().Remove(o)
+	}
+	w.missions, w.meetings, w.names = nil, nil, map[data.ID]string{}
+	w.missionList.Refresh()
+	w.meetingList.Refresh()
+	w.detail.Objects = nil
+	w.detail.Refresh()
+	w.status.SetText(i18n.T("lock.locked"))
+	w.showUnlock("")
+	w.background(func() {
+		st.Close()
+		w.openedMu.Lock()
+		if w.opened == st {
+			w.opened = nil
+		}
+		w.openedMu.Unlock()
+	})
+}
+
+// showUnlock is the unlock screen: the passphrase, and nothing else.
+func (w *mainWindow) showUnlock(problem string) {
+	pass := widget.NewPasswordEntry()
+	pass.SetPlaceHolder(i18n.T("lock.passphrase"))
+	msg := widget.NewLabel(problem)
+	msg.Importance = widget.DangerImportance
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Alignment = fyne.TextAlignCenter
+	var btn *widget.Button
+	unlock := func() {
+		if pass.Text == "" {
+			return
+		}
+		btn.Disable()
+		msg.Importance = widget.MediumImportance
+		msg.SetText(i18n.T("lock.unlocking"))
+		w.unlock([]byte(pass.Text), func(err error) {
+			btn.Enable()
+			pass.SetText("")
+			msg.Importance = widget.DangerImportance
+			if errors.Is(err, data.ErrLocked) {
+				msg.SetText(i18n.T("lock.wrong"))
+			} else {
+				msg.SetText(i18n.T("error.open", err.Error()))
+			}
+			w.win.Canvas().Focus(pass)
+		})
+	}
+	pass.OnSubmitted = func(string) { unlock() }
+	btn = widget.NewButtonWithIcon(i18n.T("lock.unlock"), theme.LoginIcon(), unlock)
+	btn.Importance = widget.HighImportance
+	head := widget.NewLabelWithStyle(i18n.T("lock.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	body := widget.NewLabel(i18n.T("lock.body"))
+	body.Wrapping = fyne.TextWrapWord
+	body.Alignment = fyne.TextAlignCenter
+	box := container.NewVBox(widget.NewIcon(theme.VisibilityOffIcon()), head, body, pass, container.NewCenter(btn), msg)
+	w.show(container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 300), box)))
+	w.win.Canvas().Focus(pass)
+	w.unlockEntry = pass
+}
+
+// unlock derives the key (Argon2id takes a moment) and opens the store off
+// the UI goroutine; onErr runs on the UI goroutine if it fails.
+func (w *mainWindow) unlock(pass []byte, onErr func(error)) {
+	w.background(func() {
+		st, err := vault.Open(w.ctx, w.opt.DataDir, pass, store.Options{Verbose: w.opt.Verbose})
+		clear(pass)
+		if err == nil {
+			w.openedMu.Lock()
+			w.opened = st
+			w.openedMu.Unlock()
+		}
+		w.update(func() {
+			if err != nil {
+				onErr(err)
+				return
+			}
+			w.sec.mu.Lock()
+			w.sec.locked = false
+			w.sec.mu.Unlock()
+			w.touch()
+			w.st = st
+			w.unlockEntry = nil
+			w.reload()
+		})
+	})
+}
+
+// ---- Passphrase settings ----------------------------------------------
+
+// askPassphrase offers to set, change or remove the passphrase.
+func (w *mainWindow) askPassphrase() {
+	if w.st == nil {
+		return
+	}
+	newPass := widget.NewPasswordEntry()
+	repeat := widget.NewPasswordEntry()
+	current := widget.NewPasswordEntry()
+	for _, e := range []*widget.Entry{newPass, repeat, current} {
+		e.OnChanged = func(string) { w.touch() }
+	}
+	if !w.sec.encrypted {
+		intro := widget.NewLabel(i18n.T("pass.set.intro"))
+		intro.Wrapping = fyne.TextWrapWord
+		items := []*widget.FormItem{
+			widget.NewFormItem("", intro),
+			widget.NewFormItem(i18n.T("pass.new"), newPass),
+			widget.NewFormItem(i18n.T("pass.repeat"), repeat),
+		}
+		d := dialog.NewForm(i18n.T("pass.set.title"), i18n.T("pass.set.do"), i18n.T("action.cancel"), items, func(ok bool) {
+			if ok {
+				w.changePassphrase("set", nil, []byte(newPass.Text), []byte(repeat.Text))
+			}
+		}, w.win)
+		d.Resize(fyne.NewSize(520, 340))
+		d.Show()
+		return
+	}
+	mode := widget.NewRadioGroup([]string{i18n.T("pass.change.title"), i18n.T("pass.remove.title")}, nil)
+	mode.SetSelected(i18n.T("pass.change.title"))
+	mode.OnChanged = func(s string) {
+		if s == i18n.T("pass.remove.title") {
+			newPass.Disable()
+			repeat.Disable()
+		} else {
+			newPass.Enable()
+			repeat.Enable()
+		}
+	}
+	items := []*widget.FormItem{
+		widget.NewFormItem("", mode),
+		widget.NewFormItem(i18n.T("pass.current"), current),
+		widget.NewFormItem(i18n.T("pass.new"), newPass),
+		widget.NewFormItem(i18n.T("pass.repeat"), repeat),
+	}
+	d := dialog.NewForm(i18n.T("pass.title"), i18n.T("action.save"), i18n.T("action.cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		if mode.Selected == i18n.T("pass.remove.title") {
+			w.changePassphrase("remove", []byte(current.Text), nil, nil)
+			return
+		}
+		w.changePassphrase("change", []byte(current.Text), []byte(newPass.Text), []byte(repeat.Text))
+	}, w.win)
+	d.Resize(fyne.NewSize(520, 360))
+	d.Show()
+}
+
+// passphraseProblem checks a new passphrase as typed, before any work.
+func passphraseProblem(newPass, repeat []byte) string {
+	switch {
+	case !bytes.Equal(newPass, repeat):
+		return i18n.T("pass.mismatch")
+	case len([]rune(strings.TrimSpace(string(newPass)))) < 8:
+		return i18n.T("pass.short")
+	}
+	return ""
+}
+
+// changePassphrase closes the store, converts or rewraps in the
+// background with a progress dialog, and reopens with the passphrase now
+// in force. done (tests) runs on the UI goroutine at the end.
+func (w *mainWindow) changePassphrase(what string, cur, newPass, repeat []byte) {
+	w.changePassphraseDone(what, cur, newPass, repeat, nil)
+}
+
+func (w *mainWindow) changePassphraseDone(what string, cur, newPass, repeat []byte, done func(error)) {
+	if what != "remove" {
+		if p := passphraseProblem(newPass, repeat); p != "" {
+			dialog.ShowError(errors.New(p), w.win)
+			if done != nil {
+				done(errors.New(p))
+			}
+			return
+		}
+	}
+	st := w.st
+	w.st = nil
+	progress := dialog.NewCustomWithoutButtons(i18n.T("pass.working"), widget.NewProgressBarInfinite(), w.win)
+	progress.Show()
+	dir := w.opt.DataDir
+	w.background(func() {
+		st.Close()
+		var err error
+		switch what {
+		case "set":
+			err = vault.SetPassphrase(w.ctx, dir, newPass)
+		case "change":
+			err = vault.ChangePassphrase(dir, cur, newPass)
+		case "remove":
+			err = vault.RemovePassphrase(w.ctx, dir, cur)
+		}
+		// Reopen with whatever passphrase is now in force: the new one
+		// after set/change, none after remove, the old one if it failed.
+		reopen := newPass
+		switch {
+		case what == "remove" && err == nil, what == "set" && err != nil:
+			reopen = nil
+		case err != nil:
+			reopen = cur
+		}
+		enc, _ := vault.Encrypted(dir)
+		st2, oerr := vault.Open(w.ctx, dir, reopenIf(enc, reopen), store.Options{Verbose: w.opt.Verbose})
+		w.openedMu.Lock()
+		w.opened = st2
+		w.openedMu.Unlock()
+		w.update(func() {
+			progress.Hide()
+			w.sec.mu.Lock()
+			w.sec.encrypted = enc
+			w.sec.mu.Unlock()
+			if oerr != nil {
+				// The passphrase in force is not one we have (a failed
+				// change with a wrong current one): ask for it.
+				w.sec.mu.Lock()
+				w.sec.locked = true
+				w.sec.mu.Unlock()
+				w.showUnlock("")
+			} else {
+				w.st = st2
+				w.reload()
+			}
+			if err != nil {
+				msg := err
+				if errors.Is(err, data.ErrLocked) {
+					msg = errors.New(i18n.T("lock.wrong"))
+				}
+				dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("pass.failed"), msg), w.win)
+			} else {
+				dialog.ShowInformation(i18n.T("pass.title"), i18n.T("pass.done."+what), w.win)
+			}
+			w.win.SetMainMenu(w.menu())
+			if done != nil {
+				done(err)
+			}
+		})
+	})
+}
+
+func reopenIf(encrypted bool, pass []byte) []byte {
+	if !encrypted {
+		return nil
+	}
+	return pass
+}
+
+// askAutoLock sets the idle time before the store locks itself.
+func (w *mainWindow) askAutoLock() {
+	var names []string
+	for _, m := range autoLockChoices {
+		if m == 0 {
+			names = append(names, i18n.T("lock.never"))
+		} else {
+			names = append(names, i18n.T("lock.minutes", m))
+		}
+	}
+	sel := widget.NewSelect(names, nil)
+	for i, m := range autoLockChoices {
+		if m == w.autoLockMinutes() {
+			sel.SetSelectedIndex(i)
+		}
+	}
+	note := widget.NewLabel(i18n.T("lock.autolock.note"))
+	note.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm(i18n.T("lock.autolock"), i18n.T("action.save"), i18n.T("action.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(i18n.T("lock.autolock"), sel), widget.NewFormItem("", note)}, func(ok bool) {
+			if ok && sel.SelectedIndex() >= 0 {
+				w.app.Preferences().SetInt(prefAutoLock, autoLockChoices[sel.SelectedIndex()])
+			}
+		}, w.win)
+	d.Resize(fyne.NewSize(460, 260))
+	d.Show()
+}
+
+// ---- Backup -----------------------------------------------------------
+
+// askBackup asks for the backup's passphrase, then where to save it.
+func (w *mainWindow) askBackup() {
+	if w.st == nil {
+		return
+	}
+	pass, repeat := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	intro := widget.NewLabel(i18n.T("backup.intro"))
+	intro.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm(i18n.T("backup.title"), i18n.T("doc.next"), i18n.T("action.cancel"), []*widget.FormItem{
+		widget.NewFormItem("", intro),
+		widget.NewFormItem(i18n.T("pass.new"), pass),
+		widget.NewFormItem(i18n.T("pass.repeat"), repeat),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		if p := passphraseProblem([]byte(pass.Text), []byte(repeat.Text)); p != "" {
+			dialog.ShowError(errors.New(p), w.win)
+			return
+		}
+		secret := []byte(pass.Text)
+		save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+			if err != nil {
+				dialog.ShowError(err, w.win)
+				return
+			}
+			if wc == nil {
+				return
+			}
+			progress := dialog.NewCustomWithoutButtons(i18n.T("backup.working"), widget.NewProgressBarInfinite(), w.win)
+			progress.Show()
+			st := w.st
+			w.background(func() {
+				// The backup is encrypted as it streams: nothing
+				// unencrypted reaches the disk.
+				err := vault.Backup(w.ctx, st, wc, secret)
+				clear(secret)
+				if cerr := wc.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					discardFile(wc)
+				}
+				w.update(func() {
+					progress.Hide()
+					if err != nil {
+						dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("backup.failed"), err), w.win)
+						return
+					}
+					dialog.ShowInformation(i18n.T("backup.title"), i18n.T("backup.saved", wc.URI().Path()), w.win)
+				})
+			})
+		}, w.win)
+		save.SetFileName("fieldbook-" + time.Now().Format("2006-01-02") + ".fbk")
+		save.Show()
+	}, w.win)
+	d.Resize(fyne.NewSize(520, 320))
+	d.Show()
+}
+
+// securityMenu: lock (when there is a passphrase), passphrase settings,
+// auto-lock, backup.
+func (w *mainWindow) securityMenu() *fyne.Menu {
+	w.sec.mu.Lock()
+	enc := w.sec.encrypted
+	w.sec.mu.Unlock()
+	items := []*fyne.MenuItem{}
+	if enc {
+		lock := fyne.NewMenuItem(i18n.T("lock.now"), w.lock)
+		lock.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+		items = append(items, lock, fyne.NewMenuItem(i18n.T("pass.title")+"…", w.askPassphrase))
+	} else {
+		items = append(items, fyne.NewMenuItem(i18n.T("pass.set.title")+"…", w.askPassphrase))
+	}
+	items = append(items, fyne.NewMenuItem(i18n.T("lock.autolock")+"…", w.askAutoLock),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(i18n.T("backup.title")+"…", w.askBackup))
+	return fyne.NewMenu(i18n.T("menu.security"), items...)
+}

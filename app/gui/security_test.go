@@ -1,0 +1,86 @@
+package gui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/clusme/fieldbook/data/vault"
+)
+
+func TestEncryptLockUnlockFromTheWindow(t *testing.T) {
+	dir := seeded(t)
+	w := newTestWindow(t, dir)
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+
+	// Too short, then mismatched: refused before anything is touched.
+	var got error
+	done := false
+	w.changePassphraseDone("set", nil, []byte("short"), []byte("short"), func(err error) { got, done = err, true })
+	if !done || got == nil {
+		t.Fatal("a short passphrase was accepted")
+	}
+	done = false
+	w.changePassphraseDone("set", nil, []byte("kolm väikest põrsast"), []byte("kolm väikest põrsast"), func(err error) { got, done = err, true })
+	waitFor(t, "the encryption", func() bool { return done })
+	if got != nil {
+		t.Fatal(got)
+	}
+	if enc, _ := vault.Encrypted(dir); !enc || !w.sec.encrypted {
+		t.Fatal("the store is not encrypted after setting a passphrase")
+	}
+	waitFor(t, "the reload", func() bool { return w.st != nil && len(w.missions) == 2 })
+
+	// Lock: the data leaves the window, only the unlock screen is left.
+	w.lock()
+	if w.st != nil || len(w.missions) != 0 || w.unlockEntry == nil {
+		t.Fatalf("after lock: store %v, %d missions", w.st, len(w.missions))
+	}
+	if shown := texts(w.body); !strings.Contains(shown, "Fieldbook is locked") || strings.Contains(shown, "Tashkent") {
+		t.Fatalf("lock screen shows:\n%s", shown)
+	}
+	test.Type(w.unlockEntry, "wrong passphrase")
+	w.unlockEntry.OnSubmitted(w.unlockEntry.Text)
+	waitFor(t, "the refusal", func() bool { return strings.Contains(texts(w.body), "Wrong passphrase") })
+	if w.st != nil {
+		t.Fatal("a wrong passphrase opened the store")
+	}
+	test.Type(w.unlockEntry, "kolm väikest põrsast")
+	w.unlockEntry.OnSubmitted(w.unlockEntry.Text)
+	waitFor(t, "the unlock", func() bool { return w.st != nil && len(w.missions) == 2 })
+
+	// Remove the passphrase again: the store opens without one.
+	done = false
+	w.changePassphraseDone("remove", []byte("kolm väikest põrsast"), nil, nil, func(err error) { got, done = err, true })
+	waitFor(t, "the decryption", func() bool { return done })
+	if got != nil {
+		t.Fatal(got)
+	}
+	if enc, _ := vault.Encrypted(dir); enc {
+		t.Fatal("still encrypted after removing the passphrase")
+	}
+	waitFor(t, "the reload", func() bool { return w.st != nil && len(w.missions) == 2 })
+	if n := w.st.Stats(context.Background()); n["meeting"] != 28 {
+		t.Fatalf("after decrypting: %v", n)
+	}
+}
+
+func TestEncryptedStoreStartsOnTheUnlockScreen(t *testing.T) {
+	dir := seeded(t)
+	if err := vault.SetPassphrase(context.Background(), dir, []byte("üks kaks kolm neli")); err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, dir)
+	waitFor(t, "the unlock screen", func() bool { return w.unlockEntry != nil })
+	if w.st != nil || !w.sec.locked {
+		t.Fatal("an encrypted store opened without its passphrase")
+	}
+	if menu := w.win.MainMenu(); len(menu.Items[3].Items) == 0 || menu.Items[3].Items[0].Label != "Lock now" {
+		t.Errorf("security menu of an encrypted store starts with %q", menu.Items[3].Items[0].Label)
+	}
+	test.Type(w.unlockEntry, "üks kaks kolm neli")
+	w.unlockEntry.OnSubmitted(w.unlockEntry.Text)
+	waitFor(t, "the unlock", func() bool { return w.st != nil && len(w.missions) == 2 })
+}
