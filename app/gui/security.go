@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -462,6 +465,131 @@ func (w *mainWindow) securityMenu() *fyne.Menu {
 	}
 	items = append(items, fyne.NewMenuItem(i18n.T("lock.autolock")+"…", w.askAutoLock),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(i18n.T("backup.title")+"…", w.askBackup))
+		fyne.NewMenuItem(i18n.T("backup.title")+"…", w.askBackup),
+		fyne.NewMenuItem(i18n.T("restore.title")+"…", w.askRestore))
 	return fyne.NewMenu(i18n.T("menu.security"), items...)
+}
+
+// ---- Restore ----------------------------------------------------------
+
+// askRestore restores a backup into this notebook, which must be empty
+// (the empty screen offers it): pick the file, then give its passphrase.
+func (w *mainWindow) askRestore() {
+	if w.st == nil {
+		return
+	}
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, w.win)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		pass := widget.NewPasswordEntry()
+		keep := widget.NewCheck(i18n.T("restore.encrypt"), nil)
+		keep.SetChecked(true)
+		f := dialog.NewForm(i18n.T("restore.title"), i18n.T("restore.do"), i18n.T("action.cancel"), []*widget.FormItem{
+			widget.NewFormItem(i18n.T("lock.passphrase"), pass),
+			widget.NewFormItem("", keep),
+		}, func(ok bool) {
+			if !ok {
+				rc.Close()
+				return
+			}
+			w.restore(rc, []byte(pass.Text), keep.Checked, nil)
+		}, w.win)
+		f.Resize(fyne.NewSize(520, 240))
+		f.Show()
+	}, w.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".fbk"}))
+	d.Show()
+}
+
+// restore moves the empty notebook aside, restores the backup in its
+// place and opens it; on any failure the empty notebook comes back as it
+// was. encrypt keeps the restored notebook encrypted with the backup's
+// passphrase. done (tests) runs on the UI goroutine at the end.
+func (w *mainWindow) restore(r io.ReadCloser, pass []byte, encrypt bool, done func(error)) {
+	st := w.st
+	if st == nil {
+		r.Close()
+		return
+	}
+	w.st = nil
+	progress := dialog.NewCustomWithoutButtons(i18n.T("restore.working"), widget.NewProgressBarInfinite(), w.win)
+	progress.Show()
+	dir := w.opt.DataDir
+	w.background(func() {
+		defer r.Close()
+		defer clear(pass)
+		for _, n := range st.Stats(w.ctx) {
+			if n > 0 {
+				w.update(func() {
+					progress.Hide()
+					w.st = st
+					err := errors.New(i18n.T("restore.notempty"))
+					dialog.ShowError(err, w.win)
+					if done != nil {
+						done(err)
+					}
+				})
+				return
+			}
+		}
+		var sum vault.Summary
+		err := func() error {
+			st.Close()
+			aside := fmt.Sprintf("%s.before-restore-%d", dir, time.Now().UnixNano())
+			if err := os.Rename(dir, aside); err != nil {
+				return err
+			}
+			var storePass []byte
+			if encrypt {
+				storePass = pass
+			}
+			var err error
+			if sum, err = vault.Restore(w.ctx, dir, r, pass, storePass); err != nil {
+				if rerr := os.Rename(aside, dir); rerr != nil {
+					return fmt.Errorf("%w (and the empty notebook could not be put back from %s: %v)", err, aside, rerr)
+				}
+				return err
+			}
+			return os.RemoveAll(aside)
+		}()
+		reopen := pass
+		if enc, _ := vault.Encrypted(dir); !enc {
+			reopen = nil
+		}
+		st2, oerr := vault.Open(w.ctx, dir, reopen, store.Options{Verbose: w.opt.Verbose})
+		w.openedMu.Lock()
+		w.opened = st2
+		w.openedMu.Unlock()
+		enc, _ := vault.Encrypted(dir)
+		w.update(func() {
+			progress.Hide()
+			w.sec.mu.Lock()
+			w.sec.encrypted = enc
+			w.sec.mu.Unlock()
+			w.win.SetMainMenu(w.menu())
+			if oerr != nil {
+				w.show(w.message(i18n.T("error.open", oerr.Error()), nil))
+			} else {
+				w.st = st2
+				w.reload()
+			}
+			if err != nil {
+				msg := err
+				if errors.Is(err, data.ErrLocked) {
+					msg = errors.New(i18n.T("lock.wrong"))
+				}
+				dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("restore.failed"), msg), w.win)
+			} else {
+				dialog.ShowInformation(i18n.T("restore.title"), i18n.T("restore.done", sum.Created.Local().Format("2006-01-02 15:04")), w.win)
+			}
+			if done != nil {
+				done(err)
+			}
+		})
+	})
 }

@@ -1,12 +1,17 @@
 package gui
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/store"
 	"github.com/clusme/fieldbook/data/vault"
 )
 
@@ -83,4 +88,48 @@ func TestEncryptedStoreStartsOnTheUnlockScreen(t *testing.T) {
 	test.Type(w.unlockEntry, "üks kaks kolm neli")
 	w.unlockEntry.OnSubmitted(w.unlockEntry.Text)
 	waitFor(t, "the unlock", func() bool { return w.st != nil && len(w.missions) == 2 })
+}
+
+func TestRestoreIntoTheEmptyNotebook(t *testing.T) {
+	ctx := context.Background()
+	src, err := store.Open(ctx, seeded(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backup bytes.Buffer
+	if err := vault.Backup(ctx, src, &backup, []byte("varmuus kopio 2026")); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+
+	dir := filepath.Join(t.TempDir(), "notebook")
+	w := newTestWindow(t, dir)
+	waitFor(t, "the empty notebook", func() bool { return w.st != nil })
+	var got error
+	done := false
+	w.restore(io.NopCloser(bytes.NewReader(backup.Bytes())), []byte("wrong passphrase"), true, func(err error) { got, done = err, true })
+	waitFor(t, "the refused restore", func() bool { return done })
+	if got == nil || w.st == nil || w.st.Stats(ctx)[data.KindMission] != 0 {
+		t.Fatalf("wrong passphrase: %v; the empty notebook must be back", got)
+	}
+	done = false
+	w.restore(io.NopCloser(bytes.NewReader(backup.Bytes())), []byte("varmuus kopio 2026"), true, func(err error) { got, done = err, true })
+	waitFor(t, "the restore", func() bool { return done })
+	if got != nil {
+		t.Fatal(got)
+	}
+	waitFor(t, "the restored missions", func() bool { return len(w.missions) == 2 })
+	if enc, _ := vault.Encrypted(dir); !enc || !w.sec.encrypted {
+		t.Error("the restored notebook is not encrypted")
+	}
+	if leftovers, _ := filepath.Glob(dir + ".before-restore-*"); len(leftovers) != 0 {
+		t.Errorf("left behind: %v", leftovers)
+	}
+	// A notebook with records is never overwritten.
+	done = false
+	w.restore(io.NopCloser(bytes.NewReader(backup.Bytes())), []byte("varmuus kopio 2026"), true, func(err error) { got, done = err, true })
+	waitFor(t, "the refusal", func() bool { return done })
+	if got == nil || w.st == nil || w.st.Stats(ctx)[data.KindMission] != 2 {
+		t.Fatalf("restore over records: %v", got)
+	}
 }

@@ -145,7 +145,7 @@ func (w *mainWindow) buildMain() fyne.CanvasObject {
 
 // message is a centred text, its first line as a bold heading, with an
 // optional action button.
-func (w *mainWindow) message(text string, action *widget.Button) fyne.CanvasObject {
+func (w *mainWindow) message(text string, action fyne.CanvasObject) fyne.CanvasObject {
 	head, rest, _ := strings.Cut(text, "\n")
 	box := container.NewVBox(widget.NewLabelWithStyle(head, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
 	if rest = strings.TrimSpace(rest); rest != "" {
@@ -285,7 +285,8 @@ func (w *mainWindow) showEmpty() {
 		})
 	})
 	btn.Importance = widget.HighImportance
-	w.show(w.message(i18n.T("empty.title")+"\n\n"+i18n.T("empty.body"), btn))
+	restore := widget.NewButtonWithIcon(i18n.T("restore.title")+"…", theme.HistoryIcon(), w.askRestore)
+	w.show(w.message(i18n.T("empty.title")+"\n\n"+i18n.T("empty.body"), container.NewHBox(btn, restore)))
 }
 
 // selectMission loads the meetings of mission i, and the names of the
