@@ -27,7 +27,7 @@ var uiQueue = make(chan func(), 1000)
 // waitFor runs queued UI updates until cond holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(90 * time.Second) // generous: Argon2id and conversions under -race on a busy 2-core machine
 	for !cond() {
 		select {
 		case f := <-uiQueue:
