@@ -220,9 +220,8 @@ func (s *source) Read(p []byte) (int, error) {
 // ageIntro is how every age file starts.
 const ageIntro = "age-encryption.org/v1\n"
 
-// plain reads the decrypted backup. It hashes what the parser consumes (up
-// to the checksum) and keeps the first error age gave, which decides how a
-// failure is reported.
+// plain reads the decrypted backup and hashes what the parser consumes, up
+// to the checksum (the bufio.Reader below it may read further ahead).
 type plain struct {
 	r       *bufio.Reader
 	h       hash.Hash
@@ -245,7 +244,8 @@ func (p *plain) ReadByte() (byte, error) {
 	return c, err
 }
 
-// ageReader keeps age's first error.
+// ageReader keeps age's first error, which decides how a failure is
+// reported (classify).
 type ageReader struct {
 	r   io.Reader
 	err error
@@ -297,7 +297,7 @@ func (c *chunkReader) Read(b []byte) (int, error) {
 	c.left -= n
 	if errors.Is(err, io.EOF) {
 		err = nil
-		if c.left > 0 && n == 0 {
+		if n == 0 { // the file ended inside a chunk
 			err = io.ErrUnexpectedEOF
 		}
 	}

@@ -37,13 +37,12 @@ type Params struct {
 var DefaultParams = defaultParams
 
 // defaultParams are ten times OWASP's minimum for Argon2id (19 MiB, 2
-// passes, 1 lane) in memory × time: 128 MiB, 3 passes, 2 lanes. They
-// unlock in about 0.3 s on the 2-core development machine when it is idle
-// and under 0.7 s when other work competes for it (BenchmarkUnlock;
-// docs/SECURITY.md has the figures). 256 MiB would double every guess's
-// cost for an attacker but reached 1.7 s on the busy machine, past the
-// one second a user should wait; 64 MiB (RFC 9106's second
-// recommendation) would leave half the strength unused.
+// passes, 1 lane) in memory × time: 128 MiB, 3 passes, 2 lanes. An unlock
+// takes about half a second on the 2-core development machine
+// (BenchmarkUnlock; docs/SECURITY.md has the figures). 256 MiB would
+// double every guess's cost for an attacker but took 1.5–1.8 s there,
+// past the second a user should wait at every start; 64 MiB (RFC 9106's
+// second recommendation) would leave half the affordable strength unused.
 var defaultParams = Params{Time: 3, MemoryKiB: 128 << 10, Threads: 2}
 
 // Bounds a keyring's parameters must respect before any work is done on

@@ -116,3 +116,15 @@ func formatName(f string) string {
 	}
 	return f
 }
+
+// IsImage says whether b starts like a picture DecodeReader reads (PNG,
+// JPEG, GIF or WebP), so callers can tell a QR photo from a card file
+// without decoding it.
+func IsImage(b []byte) bool {
+	for _, magic := range [][]byte{{0x89, 'P', 'N', 'G'}, {0xFF, 0xD8, 0xFF}, []byte("GIF8")} {
+		if bytes.HasPrefix(b, magic) {
+			return true
+		}
+	}
+	return len(b) > 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP"
+}
