@@ -15,6 +15,11 @@ const (
 	// OpDelete turns the record into a tombstone; its content is kept so
 	// that a concurrent edit elsewhere can win over the delete.
 	OpDelete Op = "delete"
+	// OpErase removes a record's content for good (a person's right to be
+	// forgotten). A delete keeps content so a concurrent edit can win over
+	// it; an erase must not lose to anything, and tells every replica to
+	// scrub what it holds too, so it has an operation of its own.
+	OpErase Op = "erase"
 )
 
 // Change is one entry of a device's change log: the fields one save set on

@@ -80,6 +80,23 @@ $bin --data "$medir/d" me set --name "Aino Järvinen" --org "Lämpö Oy" --title
 	--phone "+358 40 123 4567" --mobile "+358 50 765 4321" --website https://lampo.fi --address "Teollisuuskatu 5, 33100 Tampere, Finland" >/dev/null
 myqr=$($bin --data "$medir/d" card qr --me --out "$medir/me.png" | head -1)
 rm -rf "$medir"
+# Security at 100k: encrypt (rewrite + swap), open an encrypted store
+# (Argon2id unlock included), encrypted backup and restore, decrypt.
+secdir=$(mktemp -d)
+cp -a "$big" "$secdir/d"
+printf 'perf passphrase 2026\n' >"$secdir/pw"
+secs() { /usr/bin/time -f '%e' "$@" 2>&1 >/dev/null | tail -1; }
+enc_s=$(secs $bin --data "$secdir/d" passphrase set --new-passphrase-file "$secdir/pw")
+encopen=$(for _ in 1 2 3; do /usr/bin/time -f '%e %M' $bin --data "$secdir/d" --passphrase-file "$secdir/pw" stats 2>&1 >/dev/null | tail -1; done | sort -n | sed -n 2p)
+read -r encopen_s encopen_kb <<<"$encopen"
+backup_s=$(secs $bin --data "$secdir/d" --passphrase-file "$secdir/pw" backup --out "$secdir/b.fbk")
+backup_mb=$(du -m "$secdir/b.fbk" | cut -f1)
+restore_s=$(secs $bin --data "$secdir/r" --passphrase-file "$secdir/pw" restore "$secdir/b.fbk")
+dec_s=$(secs $bin --data "$secdir/d" --passphrase-file "$secdir/pw" passphrase remove)
+rm -rf "$secdir"
+unlockout=$(go test -run '^$' -bench Unlock -benchtime 5x ./data/vault 2>&1)
+unlockms=$(echo "$unlockout" | awk '/BenchmarkUnlock\/default/ {printf "%.0f", $3/1e6}')
+unlockparams=$(echo "$unlockout" | grep -o 'BenchmarkUnlock/default-[^ ]*' | head -1 | sed 's/BenchmarkUnlock\/default-//; s/-[0-9]*$//')
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
 ms() { echo "$1" | awk '{printf "%.0f", $1*1000}'; }
@@ -118,6 +135,10 @@ with notes, follow-ups; multilingual Latin and Cyrillic names).
 | Format those cards as vCard 3.0 | $(cardms BenchmarkFormatAll) ms | — | same |
 | My card as a QR code (name, org, title, 2 phones, e-mail, web, address) | $myqr | low version | \`fieldbook card qr --me\` |
 | QR decode: ZXing corpus image, average / 12 MP photo / 12 MP photo without a code / 2 px per module | $(qrms corpus-average) / $(qrms photo-12mp) / $(qrms photo-12mp-no-code) / $(qrms 2px-module) ms | — | \`go test -bench BenchmarkDecode -benchtime 2s ./data/card/qr\` |
+| Unlock: Argon2id key derivation + unwrap ($unlockparams) | $unlockms ms | ≲ 1 s | \`go test -bench Unlock -benchtime 5x ./data/vault\` |
+| Open an encrypted 100k store, whole process (unlock, open, count, close) | $(ms "$encopen_s") ms, peak RSS $(mb "$encopen_kb") MB | — | \`fieldbook --passphrase-file F stats\`, median of 3 |
+| Turn encryption on for 100k records (rewrite, verify, swap) / off again | $(printf '%.1f' "$enc_s") s / $(printf '%.1f' "$dec_s") s | — | \`fieldbook passphrase set\` / \`remove\` |
+| Encrypted backup of 100k records / restore it (verified before use) | $(printf '%.1f' "$backup_s") s, ${backup_mb} MB / $(printf '%.1f' "$restore_s") s | — | \`fieldbook backup\` / \`restore\` |
 | Generate and save 100k records (one-off bulk load) | $(printf '%.0f' "$gen_s") s, peak RSS $(mb "$gen_kb") MB | — | \`/usr/bin/time fieldbook demo --scale 100000\` |
 
 ## QR decoding compared
@@ -164,6 +185,7 @@ $(echo "$pdfout" | grep -E '^Benchmark')
 $(echo "$xout" | grep -E '^Benchmark')
 $(echo "$cardout" | grep -E '^Benchmark')
 $(echo "$qrout" | grep -E '^Benchmark')
+$(echo "$unlockout" | grep -E '^Benchmark')
 \`\`\`
 MD
 echo "wrote docs/PERFORMANCE.md"

@@ -207,7 +207,7 @@ func readCards(e *env, path string) (cards []card.Card, source string, err error
 	if err != nil {
 		return nil, "", err
 	}
-	if isImage(b) {
+	if qr.IsImage(b) {
 		r, err := qr.DecodeReader(e.ctx, bytes.NewReader(b))
 		if err != nil {
 			return nil, "", errors.New(decodeError(path, err))
@@ -219,16 +219,6 @@ func readCards(e *env, path string) (cards []card.Card, source string, err error
 		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}
 	return cards, source, nil
-}
-
-// isImage recognises the picture formats the QR decoder reads.
-func isImage(b []byte) bool {
-	for _, magic := range [][]byte{{0x89, 'P', 'N', 'G'}, {0xFF, 0xD8, 0xFF}, []byte("GIF8")} {
-		if bytes.HasPrefix(b, magic) {
-			return true
-		}
-	}
-	return len(b) > 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP"
 }
 
 // cardImport makes or merges contacts from card files and prints one line

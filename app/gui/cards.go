@@ -142,22 +142,33 @@ func (w *mainWindow) saveMyCard(p data.Profile, done func(error)) {
 
 // askCardSheet saves the printable sheet of a card as PDF.
 func (w *mainWindow) askCardSheet(c card.Card) {
+	w.askSaveFile(safeName(i18n.T("card.my.sheet")+" "+c.FormattedName)+".pdf", "doc.creating", "doc.failed",
+		func(out io.Writer) (string, error) {
+			var buf bytes.Buffer
+			if err := report.CardSheet(c, report.Options{Lang: i18n.Language()}, &buf); err != nil {
+				return "", err
+			}
+			_, err := out.Write(buf.Bytes())
+			return i18n.T("card.my.sheet"), err
+		})
+}
+
+// askSaveFile asks where to save, then writes the file off the UI
+// goroutine with a progress dialog: gen writes it and returns the title
+// of the confirmation. A failed file is removed, never left half-written.
+func (w *mainWindow) askSaveFile(suggested, progressKey, failKey string, gen func(io.Writer) (string, error)) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, w.win)
 			return
 		}
 		if wc == nil {
-			return
+			return // cancelled
 		}
-		progress := dialog.NewCustomWithoutButtons(i18n.T("doc.creating"), widget.NewProgressBarInfinite(), w.win)
+		progress := dialog.NewCustomWithoutButtons(i18n.T(progressKey), widget.NewProgressBarInfinite(), w.win)
 		progress.Show()
 		w.background(func() {
-			var buf bytes.Buffer
-			err := report.CardSheet(c, report.Options{Lang: i18n.Language()}, &buf)
-			if err == nil {
-				_, err = wc.Write(buf.Bytes())
-			}
+			title, err := gen(wc)
 			if cerr := wc.Close(); err == nil {
 				err = cerr
 			}
@@ -167,14 +178,14 @@ func (w *mainWindow) askCardSheet(c card.Card) {
 			w.update(func() {
 				progress.Hide()
 				if err != nil {
-					dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("doc.failed"), err), w.win)
+					dialog.ShowError(fmt.Errorf("%s: %w", i18n.T(failKey), err), w.win)
 					return
 				}
-				dialog.ShowInformation(i18n.T("card.my.sheet"), i18n.T("doc.saved", wc.URI().Path()), w.win)
+				dialog.ShowInformation(title, i18n.T("doc.saved", wc.URI().Path()), w.win)
 			})
 		})
 	}, w.win)
-	d.SetFileName(safeName(i18n.T("card.my.sheet")+" "+c.FormattedName) + ".pdf")
+	d.SetFileName(suggested)
 	d.Show()
 }
 
@@ -318,7 +329,7 @@ func (c *capture) read(name string, content []byte) {
 // is decoded as a QR code first.
 func planCapture(ctx context.Context, st *store.Store, content []byte, mission data.ID) ([]*exchange.CardPlan, map[data.ID]string, error) {
 	source := ""
-	if isPicture(content) {
+	if qr.IsImage(content) {
 		r, err := qr.DecodeReader(ctx, bytes.NewReader(content))
 		if errors.Is(err, qr.ErrNoCode) {
 			return nil, nil, errors.New(i18n.T("card.capture.nocode"))
@@ -345,15 +356,6 @@ func planCapture(ctx context.Context, st *store.Store, content []byte, mission d
 		}
 	}
 	return plans, names, nil
-}
-
-func isPicture(b []byte) bool {
-	for _, magic := range [][]byte{{0x89, 'P', 'N', 'G'}, {0xFF, 0xD8, 0xFF}, []byte("GIF8")} {
-		if bytes.HasPrefix(b, magic) {
-			return true
-		}
-	}
-	return len(b) > 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP"
 }
 
 func (c *capture) failed(err error) {
@@ -603,38 +605,15 @@ func (w *mainWindow) askExportCards() {
 	if m := w.selectedMission(); m != nil {
 		f.Mission, name = m.ID, m.Name
 	}
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, w.win)
-			return
+	st := w.st
+	w.askSaveFile(safeName(name)+".vcf", "doc.creating", "export.failed", func(out io.Writer) (string, error) {
+		var buf bytes.Buffer
+		if _, err := exchange.ExportVCards(w.ctx, st, f, nil, "3.0", &buf); err != nil {
+			return "", err
 		}
-		if wc == nil {
-			return
-		}
-		st := w.st
-		w.background(func() {
-			var buf bytes.Buffer
-			n, err := exchange.ExportVCards(w.ctx, st, f, nil, "3.0", &buf)
-			if err == nil {
-				_, err = wc.Write(buf.Bytes())
-			}
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				discardFile(wc)
-			}
-			w.update(func() {
-				if err != nil {
-					dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("export.failed"), err), w.win)
-					return
-				}
-				dialog.ShowInformation(i18n.T("card.export"), i18n.T("export.saved", n, wc.URI().Path()), w.win)
-			})
-		})
-	}, w.win)
-	d.SetFileName(safeName(name) + ".vcf")
-	d.Show()
+		_, err := out.Write(buf.Bytes())
+		return i18n.T("card.export"), err
+	})
 }
 
 func nonEmptyStrings(s ...string) []string {

@@ -335,15 +335,7 @@ func (w *mainWindow) changePassphraseDone(what string, cur, newPass, repeat []by
 				w.st = st2
 				w.reload()
 			}
-			if err != nil {
-				msg := err
-				if errors.Is(err, data.ErrLocked) {
-					msg = errors.New(i18n.T("lock.wrong"))
-				}
-				dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("pass.failed"), msg), w.win)
-			} else {
-				dialog.ShowInformation(i18n.T("pass.title"), i18n.T("pass.done."+what), w.win)
-			}
+			w.outcome(err, "pass.failed", i18n.T("pass.title"), i18n.T("pass.done."+what))
 			w.win.SetMainMenu(w.menu())
 			if done != nil {
 				done(err)
@@ -410,40 +402,14 @@ func (w *mainWindow) askBackup() {
 			return
 		}
 		secret := []byte(pass.Text)
-		save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-			if err != nil {
-				dialog.ShowError(err, w.win)
-				return
-			}
-			if wc == nil {
-				return
-			}
-			progress := dialog.NewCustomWithoutButtons(i18n.T("backup.working"), widget.NewProgressBarInfinite(), w.win)
-			progress.Show()
-			st := w.st
-			w.background(func() {
+		st := w.st
+		w.askSaveFile("fieldbook-"+time.Now().Format("2006-01-02")+".fbk", "backup.working", "backup.failed",
+			func(out io.Writer) (string, error) {
 				// The backup is encrypted as it streams: nothing
 				// unencrypted reaches the disk.
-				err := vault.Backup(w.ctx, st, wc, secret)
-				clear(secret)
-				if cerr := wc.Close(); err == nil {
-					err = cerr
-				}
-				if err != nil {
-					discardFile(wc)
-				}
-				w.update(func() {
-					progress.Hide()
-					if err != nil {
-						dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("backup.failed"), err), w.win)
-						return
-					}
-					dialog.ShowInformation(i18n.T("backup.title"), i18n.T("backup.saved", wc.URI().Path()), w.win)
-				})
+				defer clear(secret)
+				return i18n.T("backup.title"), vault.Backup(w.ctx, st, out, secret)
 			})
-		}, w.win)
-		save.SetFileName("fieldbook-" + time.Now().Format("2006-01-02") + ".fbk")
-		save.Show()
 	}, w.win)
 	d.Resize(fyne.NewSize(520, 320))
 	d.Show()
@@ -578,18 +544,23 @@ func (w *mainWindow) restore(r io.ReadCloser, pass []byte, encrypt bool, done fu
 				w.st = st2
 				w.reload()
 			}
-			if err != nil {
-				msg := err
-				if errors.Is(err, data.ErrLocked) {
-					msg = errors.New(i18n.T("lock.wrong"))
-				}
-				dialog.ShowError(fmt.Errorf("%s: %w", i18n.T("restore.failed"), msg), w.win)
-			} else {
-				dialog.ShowInformation(i18n.T("restore.title"), i18n.T("restore.done", sum.Created.Local().Format("2006-01-02 15:04")), w.win)
-			}
+			w.outcome(err, "restore.failed", i18n.T("restore.title"), i18n.T("restore.done", sum.Created.Local().Format("2006-01-02 15:04")))
 			if done != nil {
 				done(err)
 			}
 		})
 	})
+}
+
+// outcome tells how a passphrase change or restore went; a wrong
+// passphrase is said in words, not as the library's error.
+func (w *mainWindow) outcome(err error, failKey, title, ok string) {
+	if err == nil {
+		dialog.ShowInformation(title, ok, w.win)
+		return
+	}
+	if errors.Is(err, data.ErrLocked) {
+		err = errors.New(i18n.T("lock.wrong"))
+	}
+	dialog.ShowError(fmt.Errorf("%s: %w", i18n.T(failKey), err), w.win)
 }

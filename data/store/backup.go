@@ -16,7 +16,7 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 
 	"github.com/clusme/fieldbook/data"
-	"github.com/clusme/fieldbook/data/vault/fsutil"
+	"github.com/clusme/fieldbook/data/internal/fsutil"
 )
 
 // The store stream is what Backup writes and Restore reads: every key and

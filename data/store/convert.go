@@ -20,7 +20,7 @@ import (
 	"github.com/dgraph-io/ristretto/v2/z"
 
 	"github.com/clusme/fieldbook/data"
-	"github.com/clusme/fieldbook/data/vault/fsutil"
+	"github.com/clusme/fieldbook/data/internal/fsutil"
 )
 
 // A data directory holds, besides the database in db/:

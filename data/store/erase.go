@@ -14,13 +14,8 @@ import (
 	"github.com/clusme/fieldbook/data/hlc"
 )
 
-// OpErase is the change-log operation of Erase. A delete keeps the
-// record's content so that a concurrent edit elsewhere can win over it; an
-// erase must not lose to anything, and it tells every replica to scrub the
-// content it holds too. A plain OpDelete could say neither, so erasing has
-// an operation of its own. (It belongs beside data.OpPut and data.OpDelete;
-// it is declared here to keep this change inside the store.)
-const OpErase data.Op = "erase"
+// OpErase is the change-log operation of Erase (see data.OpErase).
+const OpErase = data.OpErase
 
 // erasedEnvelope is the envelope of an erased record: no fields but the
 // ID, no field clocks, deleted, and marked erased ("e"). readEnvelope

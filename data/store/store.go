@@ -19,7 +19,7 @@ import (
 
 	"github.com/clusme/fieldbook/data"
 	"github.com/clusme/fieldbook/data/hlc"
-	"github.com/clusme/fieldbook/data/vault/fsutil"
+	"github.com/clusme/fieldbook/data/internal/fsutil"
 )
 
 // Options tune Open. The zero value is right for the application.

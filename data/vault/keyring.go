@@ -17,8 +17,8 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 
 	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/internal/fsutil"
 	"github.com/clusme/fieldbook/data/store"
-	"github.com/clusme/fieldbook/data/vault/fsutil"
 )
 
 // Params are the Argon2id costs of deriving the wrapping key from a

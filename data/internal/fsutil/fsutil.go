@@ -5,9 +5,9 @@
 // system, the space a tree of files really takes, and fsync of a directory
 // (which makes a rename or a new file durable on Unix).
 //
-// It lives under data/vault because the encryption and backup work is what
-// needed it first; data/store uses it too, to lock the data directory and to
-// check for room before it writes a second copy of the database.
+// It is internal to data/: data/store uses it to lock the data directory
+// and to check for room before it writes a second copy of the database,
+// data/vault to write keyrings atomically.
 package fsutil
 
 import (
