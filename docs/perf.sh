@@ -173,6 +173,11 @@ $(cat "$qrreport")
   remaining words against a per-record term document once few candidates are left. The
   synthetic notes draw on ~90 words, so "hydraulic" or "offer" match over 10,000 records
   each: the slowest 5% of keystrokes are those (see docs/STORE.md).
+- Opening an encrypted store peaks ~120 MB higher than a plaintext one: Argon2id's 128 MiB
+  work area (docs/SECURITY.md has the parameter choice); it is freed right after the unlock.
+- My card's QR code is version 13–14 at error correction M for a full card (~300 bytes of
+  UTF-8 vCard 3.0); level M's version 10 holds at most 213 bytes, so only a card without the
+  address fits that. The code is shown 420+ px wide and printed 30 mm wide (0.4 mm modules).
 - GUI RSS: about 95 MB of it is file-backed (Mesa/LLVM software-GL libraries under Xvfb,
   mmapped tables); the Go heap at 100k is ~50 MB.
 
