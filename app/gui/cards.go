@@ -85,6 +85,7 @@ func (w *mainWindow) editMyCard(p data.Profile) {
 	entry := func(v, placeholder string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetText(v)
+		e.OnChanged = func(string) { w.touch() }
 		e.SetPlaceHolder(placeholder)
 		return e
 	}
@@ -228,6 +229,7 @@ func (w *mainWindow) captureCard() *capture {
 	c.paste.SetPlaceHolder(i18n.T("card.capture.paste"))
 	c.paste.SetMinRowsVisible(3)
 	c.paste.Wrapping = fyne.TextWrapBreak
+	c.paste.OnChanged = func(string) { w.touch() } // typing is activity: no auto-lock mid-paste
 	read := widget.NewButtonWithIcon(i18n.T("card.capture.read"), theme.ContentPasteIcon(), func() {
 		if strings.TrimSpace(c.paste.Text) != "" {
 			c.read(i18n.T("card.capture.pasted"), []byte(c.paste.Text))
