@@ -228,7 +228,15 @@ func cardName(c card.Card) string {
 	if n := strings.TrimSpace(c.GivenName + " " + c.FamilyName); n != "" {
 		return n
 	}
-	return c.Org
+	if c.Org != "" {
+		return c.Org
+	}
+	// A text payload: its start says which one it was.
+	n := []rune(strings.Join(strings.Fields(c.Note), " "))
+	if len(n) > 40 {
+		n = append(n[:40], '…')
+	}
+	return string(n)
 }
 
 func (ix *cardIndex) plan(cd card.Card, opt CardOptions, mission *data.Mission) (*CardPlan, error) {
@@ -244,7 +252,7 @@ func (ix *cardIndex) plan(cd card.Card, opt CardOptions, mission *data.Mission) 
 		case cd.Org != "":
 			c.FamilyName = cd.Org
 		default:
-			return nil, data.Errorf(data.ErrInvalid, "the card has no name and no organization; there is no one to add")
+			return nil, data.Errorf(data.ErrInvalid, "not a business card: it has no name and no organization, so there is no one to add")
 		}
 	}
 	// Keep only what the store accepts: a scanned card with a typo in an
