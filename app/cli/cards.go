@@ -318,7 +318,9 @@ func (e *env) cardOf(cmd string, me bool, contact string) (card.Card, error) {
 		if err != nil {
 			return card.Card{}, err
 		}
-		cards, err := exchange.CardsOf(e.ctx, e.st, exchange.Filter{}, []data.ID{id})
+		// Showing or printing one contact's card is what the user asked
+		// for by ID, even a private one.
+		cards, err := exchange.CardsOf(e.ctx, e.st, exchange.Filter{IncludePrivate: true}, []data.ID{id})
 		if err != nil {
 			return card.Card{}, badRef(cmd, "contact", err)
 		}

@@ -278,6 +278,9 @@ func (c *capture) readFrom(name string, rc io.ReadCloser) {
 		b, err := io.ReadAll(io.LimitReader(rc, 64<<20))
 		rc.Close()
 		c.w.update(func() {
+			if c.ctx.Err() != nil {
+				return // the dialog was closed (or the window locked) meanwhile
+			}
 			if err != nil {
 				c.failed(err)
 				return
@@ -298,6 +301,9 @@ func (c *capture) working(msg string) {
 // goroutine; a big photo takes a moment and the dialog stays responsive
 // (closing it cancels the decoder).
 func (c *capture) read(name string, content []byte) {
+	if c.ctx.Err() != nil || c.w.st == nil {
+		return
+	}
 	c.working(i18n.T("card.capture.reading", name))
 	st, ctx := c.w.st, c.ctx
 	var mission data.ID

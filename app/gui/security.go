@@ -122,14 +122,19 @@ func (w *mainWindow) lock() {
 	w.detail.Refresh()
 	w.status.SetText(i18n.T("lock.locked"))
 	w.showUnlock("")
-	w.background(func() {
-		st.Close()
+	// Work already running (a backup, a save) finishes on the store it
+	// started with; the store closes when the last of it is done.
+	use := w.storeUse
+	w.storeUse = &sync.WaitGroup{}
+	go func() {
+		use.Wait()
 		w.openedMu.Lock()
+		defer w.openedMu.Unlock()
 		if w.opened == st {
+			st.Close()
 			w.opened = nil
 		}
-		w.openedMu.Unlock()
-	})
+	}()
 }
 
 // showUnlock is the unlock screen: the passphrase, and nothing else.
@@ -489,7 +494,12 @@ func (w *mainWindow) restore(r io.ReadCloser, pass []byte, encrypt bool, done fu
 	w.background(func() {
 		defer r.Close()
 		defer clear(pass)
-		for _, n := range st.Stats(w.ctx) {
+		p, _ := st.Profile(w.ctx)
+		counts := st.Stats(w.ctx)
+		if !p.Empty() {
+			counts["profile"] = 1 // my card would be lost with the empty notebook
+		}
+		for _, n := range counts {
 			if n > 0 {
 				w.update(func() {
 					progress.Hide()
@@ -538,9 +548,17 @@ func (w *mainWindow) restore(r io.ReadCloser, pass []byte, encrypt bool, done fu
 			w.sec.encrypted = enc
 			w.sec.mu.Unlock()
 			w.win.SetMainMenu(w.menu())
-			if oerr != nil {
+			switch {
+			case oerr != nil && enc:
+				// The notebook put back is encrypted with its own
+				// passphrase, not the backup's: ask for it.
+				w.sec.mu.Lock()
+				w.sec.locked = true
+				w.sec.mu.Unlock()
+				w.showUnlock("")
+			case oerr != nil:
 				w.show(w.message(i18n.T("error.open", oerr.Error()), nil))
-			} else {
+			default:
 				w.st = st2
 				w.reload()
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,5 +132,59 @@ func TestRestoreIntoTheEmptyNotebook(t *testing.T) {
 	waitFor(t, "the refusal", func() bool { return done })
 	if got == nil || w.st == nil || w.st.Stats(ctx)[data.KindMission] != 2 {
 		t.Fatalf("restore over records: %v", got)
+	}
+}
+
+// Locking while work is in flight: nothing comes back onto the locked
+// window, and nothing crashes on the closed store.
+func TestLockWhileWorkIsInFlight(t *testing.T) {
+	dir := seeded(t)
+	if err := vault.SetPassphrase(context.Background(), dir, []byte("üks kaks kolm neli")); err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, dir)
+	waitFor(t, "the unlock screen", func() bool { return w.unlockEntry != nil })
+	test.Type(w.unlockEntry, "üks kaks kolm neli")
+	w.unlockEntry.OnSubmitted(w.unlockEntry.Text)
+	waitFor(t, "the unlock", func() bool { return w.st != nil && len(w.missions) == 2 })
+
+	path := filepath.Join(t.TempDir(), "card.vcf")
+	os.WriteFile(path, []byte("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Late Card\r\nEND:VCARD\r\n"), 0o644)
+	c := w.captureCard()
+	f, _ := os.Open(path)
+	c.readFrom("card.vcf", f)
+	w.reload()
+	w.lock()
+	waitFor(t, "the queued updates", func() bool { return true })
+	if w.st != nil || len(w.missions) != 0 || !strings.Contains(texts(w.body), "Fieldbook is locked") {
+		t.Fatalf("after lock with work in flight: store %v, %d missions, screen:\n%s", w.st, len(w.missions), texts(w.body))
+	}
+}
+
+func TestRestoreKeepsMyCard(t *testing.T) {
+	ctx := context.Background()
+	src, err := store.Open(ctx, seeded(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backup bytes.Buffer
+	if err := vault.Backup(ctx, src, &backup, []byte("varmuus kopio 2026")); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	w := newTestWindow(t, filepath.Join(t.TempDir(), "nb"))
+	waitFor(t, "the empty notebook", func() bool { return w.st != nil })
+	if err := w.st.SetProfile(ctx, data.Profile{GivenName: "Kadri", FamilyName: "Tamm"}); err != nil {
+		t.Fatal(err)
+	}
+	var got error
+	done := false
+	w.restore(io.NopCloser(bytes.NewReader(backup.Bytes())), []byte("varmuus kopio 2026"), false, func(err error) { got, done = err, true })
+	waitFor(t, "the refusal", func() bool { return done })
+	if got == nil || w.st == nil {
+		t.Fatalf("restore over my card: %v", got)
+	}
+	if p, _ := w.st.Profile(ctx); p.GivenName != "Kadri" {
+		t.Fatalf("my card after the refused restore: %+v", p)
 	}
 }

@@ -60,10 +60,15 @@ type mainWindow struct {
 	capture     *capture // the open card capture dialog, if any
 	unlockEntry *widget.Entry
 	sec         security
+	// storeUse counts background work that may use the current store;
+	// locking swaps in a fresh one and closes the store once the old one
+	// drains, so nothing in flight finds it closed.
+	storeUse *sync.WaitGroup
 }
 
 func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
-	w := &mainWindow{app: a, opt: opt, selMission: -1, names: map[data.ID]string{}, homeZone: time.Local, do: fyne.Do}
+	w := &mainWindow{app: a, opt: opt, selMission: -1, names: map[data.ID]string{}, homeZone: time.Local, do: fyne.Do,
+		storeUse: &sync.WaitGroup{}}
 	w.ctx, w.stop = context.WithCancel(context.Background())
 	w.win = a.NewWindow(i18n.T("app.title"))
 	w.win.Resize(fyne.NewSize(1180, 720))
@@ -199,9 +204,12 @@ func (w *mainWindow) open() {
 // background runs fn on a goroutine that close() waits for.
 func (w *mainWindow) background(fn func()) {
 	w.touch() // every user action that reads or writes data passes here
+	use := w.storeUse
+	use.Add(1)
 	w.bg.Add(1)
 	go func() {
 		defer w.bg.Done()
+		defer use.Done()
 		fn()
 	}()
 }
@@ -246,6 +254,9 @@ func (w *mainWindow) reload() {
 		// Newest mission first: the one a delegate is on, or just back from.
 		sort.SliceStable(missions, func(i, j int) bool { return missions[i].Start > missions[j].Start })
 		w.update(func() {
+			if w.st != st {
+				return // locked (or reopened) meanwhile: this is stale
+			}
 			if err != nil {
 				w.show(w.message(i18n.T("error.load", err.Error()), nil))
 				return
@@ -319,8 +330,8 @@ func (w *mainWindow) selectMission(i int) {
 		}
 		open, _ := st.List(w.ctx, store.Query{Kind: data.KindFollowUp, Mission: m.ID, Status: data.StatusOpen})
 		w.update(func() {
-			if w.selMission != i {
-				return // the user has moved on
+			if w.selMission != i || w.st != st {
+				return // the user has moved on, or locked
 			}
 			if err != nil {
 				w.subheader.SetText(i18n.T("error.load", err.Error()))

@@ -560,7 +560,8 @@ func ImportCards(ctx context.Context, st *store.Store, cards []card.Card, opt Ca
 }
 
 // CardsOf builds the cards of contacts, with their organizations, for a
-// vCard export. Private contacts are left out unless f.IncludePrivate.
+// vCard export. Private contacts are left out unless f.IncludePrivate; one
+// named by ID is refused, so asking for it does not silently give nothing.
 func CardsOf(ctx context.Context, src Source, f Filter, ids []data.ID) ([]card.Card, error) {
 	var contacts []*data.Contact
 	if len(ids) > 0 {
@@ -569,9 +570,10 @@ func CardsOf(ctx context.Context, src Source, f Filter, ids []data.ID) ([]card.C
 			if err != nil {
 				return nil, err
 			}
-			if f.visible(c) || len(ids) == 1 {
-				contacts = append(contacts, c)
+			if !f.visible(c) {
+				return nil, data.Errorf(data.ErrInvalid, "%s is private: it leaves this device only when private records are included explicitly", c.Label())
 			}
+			contacts = append(contacts, c)
 		}
 	} else {
 		m, err := f.check(ctx, src)
