@@ -250,6 +250,7 @@ func cardImport(e *env, args []string) error {
 		Contact data.ID  `json:"contact"`
 		Name    string   `json:"name"`
 		Reason  string   `json:"match_reason,omitempty"`
+		Problem string   `json:"problem,omitempty"`
 		Filled  []string `json:"filled,omitempty"`
 		Org     data.ID  `json:"org,omitempty"`
 		NewOrg  bool     `json:"new_org,omitempty"`
@@ -276,7 +277,10 @@ func cardImport(e *env, args []string) error {
 			if id == "" {
 				id = c.ID
 			}
-			r := result{File: f, Action: p.Action, Contact: id, Name: c.Label(), Reason: p.Reason, Filled: p.Filled}
+			r := result{File: f, Action: p.Action, Contact: id, Name: c.Label(), Reason: p.Reason, Filled: p.Filled, Problem: p.Problem}
+			if p.Problem != "" {
+				r.Contact, r.Name = "", p.Card.FormattedName
+			}
 			if p.Org != nil {
 				r.Org, r.NewOrg = p.Org.ID, p.NewOrg
 			}
@@ -290,6 +294,9 @@ func cardImport(e *env, args []string) error {
 		how := r.Action
 		if r.Reason != "" {
 			how += " (same " + r.Reason + ")"
+		}
+		if r.Problem != "" {
+			fmt.Fprintf(e.errOut, "fieldbook: %s: %s\n", r.File, r.Problem)
 		}
 		fmt.Fprintf(e.out, "%s\t%s\t%s\n", r.Contact, how, r.Name)
 	}

@@ -399,6 +399,12 @@ func (c *capture) planPanel(p *exchange.CardPlan) fyne.CanvasObject {
 		}
 	}
 	head := widget.NewLabelWithStyle(nc.Label(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if p.Problem != "" {
+		l := widget.NewLabel(i18n.T("card.capture.error", p.Problem))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.DangerImportance
+		return container.NewVBox(head, l)
+	}
 	if p.Match == nil {
 		form := widget.NewForm()
 		add := func(label, v string) {

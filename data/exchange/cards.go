@@ -57,6 +57,9 @@ type CardPlan struct {
 	Filled  []string
 	Differs []string
 	Action  string
+	// Problem says why a card of a batch cannot be imported (Action is
+	// then skip, and stays so).
+	Problem string
 	// Saved is the ID written by ApplyCards (the new or merged contact).
 	Saved data.ID
 }
@@ -214,7 +217,15 @@ func PlanCards(ctx context.Context, src Source, cards []card.Card, opt CardOptio
 		}
 		p, err := ix.plan(cd, opt, mission)
 		if err != nil {
-			return nil, fmt.Errorf("card %d (%s): %w", i+1, cardName(cd), err)
+			err = fmt.Errorf("card %d (%s): %w", i+1, cardName(cd), err)
+			// One bad card in a phone-book export must not cost the
+			// others: it is skipped and says why. A single card that is
+			// not one is an error.
+			if len(cards) == 1 || !errors.Is(err, data.ErrInvalid) {
+				return nil, err
+			}
+			p = &CardPlan{Card: cd, Action: CardSkip, Problem: err.Error(),
+				New: &data.Contact{FamilyName: cardName(cd)}}
 		}
 		plans = append(plans, p)
 	}
