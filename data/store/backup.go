@@ -52,34 +52,15 @@ func (s *Store) Encrypted() bool {
 func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(streamMagic)
-	sum := newDigest()
 	var num []byte
-	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if sum.n%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			item := it.Item()
-			err := item.Value(func(v []byte) error {
-				k := item.Key()
-				sum.add(k, v)
-				num = binary.AppendUvarint(num[:0], uint64(len(k)))
-				bw.Write(num)
-				bw.Write(k)
-				num = binary.AppendUvarint(num[:0], uint64(len(v)))
-				bw.Write(num)
-				_, err := bw.Write(v)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+	sum, err := eachKV(ctx, s.db, func(_ *badger.Item, k, v []byte) error {
+		num = binary.AppendUvarint(num[:0], uint64(len(k)))
+		bw.Write(num)
+		bw.Write(k)
+		num = binary.AppendUvarint(num[:0], uint64(len(v)))
+		bw.Write(num)
+		_, err := bw.Write(v)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)

@@ -563,35 +563,14 @@ func (b *bulkWriter) cancel() {
 // store's values live in the tables, where reading them is free, and
 // prefetching starts a goroutine per key.)
 func copyAll(ctx context.Context, src, dst *badger.DB) (*digest, error) {
-	sum := newDigest()
 	bw, err := newBulkWriter(dst)
 	if err != nil {
 		return nil, err
 	}
-	var valBuf []byte
-	err = src.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if sum.n%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			item := it.Item()
-			// The buffer copies them; no need to allocate copies here.
-			k := item.Key()
-			v, err := item.ValueCopy(valBuf[:0])
-			if err != nil {
-				return err
-			}
-			valBuf = v
-			sum.add(k, v)
-			if err := bw.add(k, v, item.Version(), item.UserMeta()); err != nil {
-				return err
-			}
-		}
-		return nil
+	// The bulk writer copies key and value, so they are passed as Badger
+	// lends them.
+	sum, err := eachKV(ctx, src, func(item *badger.Item, k, v []byte) error {
+		return bw.add(k, v, item.Version(), item.UserMeta())
 	})
 	if err != nil {
 		bw.cancel()
@@ -605,6 +584,15 @@ func copyAll(ctx context.Context, src, dst *badger.DB) (*digest, error) {
 
 // digestAll computes the digest of everything in db.
 func digestAll(ctx context.Context, db *badger.DB) (*digest, error) {
+	return eachKV(ctx, db, nil)
+}
+
+// eachKV walks the latest version of every key in db, adding each pair to
+// a digest and handing it to fn (if set); k and v are valid only during
+// the call. It stops when ctx is cancelled (checked every 1,024 keys).
+// Copying, verifying and backing up a store all walk it this way, so all
+// three compute the same digest.
+func eachKV(ctx context.Context, db *badger.DB, fn func(item *badger.Item, k, v []byte) error) (*digest, error) {
 	sum := newDigest()
 	err := db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{})
@@ -615,9 +603,14 @@ func digestAll(ctx context.Context, db *badger.DB) (*digest, error) {
 					return err
 				}
 			}
-			err := it.Item().Value(func(v []byte) error {
-				sum.add(it.Item().Key(), v)
-				return nil
+			item := it.Item()
+			err := item.Value(func(v []byte) error {
+				k := item.Key()
+				sum.add(k, v)
+				if fn == nil {
+					return nil
+				}
+				return fn(item, k, v)
 			})
 			if err != nil {
 				return err
