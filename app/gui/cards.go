@@ -254,20 +254,7 @@ func (w *mainWindow) captureCard() *capture {
 	return c
 }
 
-func (c *capture) askFile() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, c.w.win)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		c.readFrom(rc.URI().Name(), rc)
-	}, c.w.win)
-	d.SetFilter(storage.NewExtensionFileFilter(cardFileExts))
-	d.Show()
-}
+func (c *capture) askFile() { c.w.askOpenFile(cardFileExts, c.readFrom) }
 
 // readFrom reads a file in the background, then hands it to read.
 func (c *capture) readFrom(name string, rc io.ReadCloser) {

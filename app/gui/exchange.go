@@ -25,6 +25,12 @@ func (w *mainWindow) askImport() {
 	if w.st == nil {
 		return
 	}
+	w.askOpenFile([]string{".csv", ".xlsx", ".json", ".txt"}, w.previewImport)
+}
+
+// askOpenFile lets the user pick a file with one of exts and hands it to
+// then (which closes it); cancelling does nothing.
+func (w *mainWindow) askOpenFile(exts []string, then func(name string, rc io.ReadCloser)) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, w.win)
@@ -33,9 +39,9 @@ func (w *mainWindow) askImport() {
 		if rc == nil {
 			return // cancelled
 		}
-		w.previewImport(rc.URI().Name(), rc)
+		then(rc.URI().Name(), rc)
 	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".json", ".txt"}))
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
 	d.Show()
 }
 

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -449,14 +448,7 @@ func (w *mainWindow) askRestore() {
 	if w.st == nil {
 		return
 	}
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, w.win)
-			return
-		}
-		if rc == nil {
-			return
-		}
+	w.askOpenFile([]string{".fbk"}, func(_ string, rc io.ReadCloser) {
 		pass := widget.NewPasswordEntry()
 		keep := widget.NewCheck(i18n.T("restore.encrypt"), nil)
 		keep.SetChecked(true)
@@ -472,9 +464,7 @@ func (w *mainWindow) askRestore() {
 		}, w.win)
 		f.Resize(fyne.NewSize(520, 240))
 		f.Show()
-	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".fbk"}))
-	d.Show()
+	})
 }
 
 // restore moves the empty notebook aside, restores the backup in its
