@@ -294,7 +294,7 @@ func (c *capture) read(name string, content []byte) {
 	c.working(i18n.T("card.capture.reading", name))
 	st, ctx := c.w.st, c.ctx
 	var mission data.ID
-	if m := c.w.selectedMission(); m != nil {
+	if m := c.w.mission(); m != nil {
 		mission = m.ID
 	}
 	c.w.background(func() {
@@ -603,7 +603,7 @@ func (w *mainWindow) askExportCards() {
 	}
 	var f exchange.Filter
 	name := "contacts"
-	if m := w.selectedMission(); m != nil {
+	if m := w.mission(); m != nil {
 		f.Mission, name = m.ID, m.Name
 	}
 	st := w.st

@@ -44,7 +44,7 @@ func texts(o fyne.CanvasObject) string {
 
 func TestCaptureScannedCardMergesIntoExistingContact(t *testing.T) {
 	w := newTestWindow(t, seeded(t))
-	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.missionsScr.rows) > 0 })
 	recs, err := w.st.List(w.ctx, store.Query{Kind: data.KindContact})
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func TestCaptureScannedCardMergesIntoExistingContact(t *testing.T) {
 
 func TestCapturePastedCardAndSkip(t *testing.T) {
 	w := newTestWindow(t, seeded(t))
-	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.missionsScr.rows) > 0 })
 	c := w.captureCard()
 	ready := false
 	var readErr error

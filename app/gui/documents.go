@@ -57,17 +57,10 @@ func (w *mainWindow) menu() *fyne.MainMenu {
 	)
 }
 
-func (w *mainWindow) selectedMission() *data.Mission {
-	if w.selMission < 0 || w.selMission >= len(w.missions) {
-		return nil
-	}
-	return w.missions[w.selMission]
-}
-
 // askDocument asks what it needs (the organization, for a brochure) and
 // where to save, then makes the document in the background.
 func (w *mainWindow) askDocument(kind docKind) {
-	m := w.selectedMission()
+	m := w.mission()
 	if m == nil || w.st == nil {
 		dialog.ShowInformation(i18n.T("menu.documents"), i18n.T("doc.nomission"), w.win)
 		return

@@ -12,7 +12,7 @@ import (
 
 func TestDocumentsMenuMakesPDFs(t *testing.T) {
 	w := newTestWindow(t, seeded(t))
-	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.missionsScr.rows) > 0 })
 	menu := w.win.MainMenu()
 	if menu == nil || len(menu.Items) != 4 || len(menu.Items[1].Items) != 4 || menu.Items[2].Label != i18n.T("menu.cards") {
 		t.Fatalf("main menu: %+v", menu)

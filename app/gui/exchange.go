@@ -48,7 +48,7 @@ func (w *mainWindow) askOpenFile(exts []string, then func(name string, rc io.Rea
 // importOptions: agenda rows belong to the selected mission.
 func (w *mainWindow) importOptions(dryRun bool) exchange.ImportOptions {
 	opt := exchange.ImportOptions{DryRun: dryRun}
-	if m := w.selectedMission(); m != nil {
+	if m := w.mission(); m != nil {
 		opt.Mission = m.ID
 	}
 	return opt
@@ -195,7 +195,7 @@ func (w *mainWindow) askExport() {
 	sel := widget.NewSelect(labels, nil)
 	sel.SetSelectedIndex(0)
 	scope := widget.NewCheck(i18n.T("export.thismission"), nil)
-	m := w.selectedMission()
+	m := w.mission()
 	if m != nil {
 		scope.SetChecked(true)
 	} else {

@@ -12,7 +12,7 @@ import (
 
 func TestImportPreviewThenApply(t *testing.T) {
 	w := newTestWindow(t, seeded(t))
-	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.missionsScr.rows) > 0 })
 	list := []byte("\ufeffFirst name,Last name,Company,E-mail\n" +
 		"Nilufar,Rahimova,Тошкент Вилоят Энергия,nilufar@energy.example\n" +
 		"Bad,Row,Some Company,not-an-email\n")
@@ -48,7 +48,7 @@ func TestImportPreviewThenApply(t *testing.T) {
 
 func TestExportFromTheWindow(t *testing.T) {
 	w := newTestWindow(t, seeded(t))
-	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.missionsScr.rows) > 0 })
 	path := filepath.Join(t.TempDir(), "follow-ups.xlsx")
 	f, err := os.Create(path)
 	if err != nil {

@@ -114,11 +114,12 @@ func (w *mainWindow) lock() {
 	for o := w.win.Canvas().Overlays().Top(); o != nil; o = w.win.Canvas().Overlays().Top() {
 		w.win.Canvas().Overlays().Remove(o)
 	}
-	w.missions, w.meetings, w.names = nil, nil, map[data.ID]string{}
-	w.missionList.Refresh()
-	w.meetingList.Refresh()
-	w.detail.Objects = nil
-	w.detail.Refresh()
+	w.missions = nil
+	w.missionSelect.Options = nil
+	w.missionSelect.ClearSelected()
+	for _, s := range w.screens() {
+		s.clear()
+	}
 	w.status.SetText(i18n.T("lock.locked"))
 	w.showUnlock("")
 	// Work already running (a backup, a save) finishes on the store it

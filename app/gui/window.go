@@ -2,7 +2,7 @@ package gui
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"sort"
 	"strings"
 	"sync"
@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -22,8 +23,9 @@ import (
 	"github.com/clusme/fieldbook/data/vault"
 )
 
-// mainWindow is the first window: the missions on the left, the selected
-// mission's meetings in the middle, the selected meeting on the right.
+// mainWindow is the application window: a bar with the current mission
+// and the new-meeting action, the navigation (Missions, Meetings, Contacts
+// & organizations, Follow-ups, Search, Settings) and a status line.
 type mainWindow struct {
 	app fyne.App
 	win fyne.Window
@@ -44,20 +46,27 @@ type mainWindow struct {
 
 	// State below is touched only on the UI goroutine.
 	missions   []*data.Mission
-	meetings   []*data.Meeting
-	names      map[data.ID]string // labels of linked records
-	selMission int
+	selMission int // the current mission, an index into missions
+	// gen counts changes to the records made in this window; a screen
+	// remembers the generation it loaded, to reload only when stale.
+	gen uint64
 
-	body        *fyne.Container // swapped between loading, error, empty and main views
-	missionList *widget.List
-	meetingList *widget.List
-	header      *widget.Label
-	subheader   *widget.Label
-	detail      *fyne.Container
-	status      *widget.Label
-	mainView    fyne.CanvasObject
-	homeZone    *time.Location
-	capture     *capture // the open card capture dialog, if any
+	body     *fyne.Container // swapped between loading, error, empty and main views
+	status   *widget.Label
+	mainView fyne.CanvasObject
+	homeZone *time.Location
+	capture  *capture // the open card capture dialog, if any
+
+	// The navigation and its screens.
+	tabs          *container.AppTabs
+	missionSelect *widget.Select
+	missionsScr   *missionsScreen
+	meetingsScr   *meetingsScreen
+	contactsScr   *contactsScreen
+	followupsScr  *followupsScreen
+	searchScr     *searchScreen
+	settingsScr   *settingsScreen
+
 	unlockEntry *widget.Entry
 	sec         security
 	// storeUse counts background work that may use the current store;
@@ -66,8 +75,20 @@ type mainWindow struct {
 	storeUse *sync.WaitGroup
 }
 
+// screen is one destination of the navigation.
+type screen interface {
+	// content is the screen's view, built once per window language.
+	content() fyne.CanvasObject
+	// load fetches what the screen shows from the store, in the
+	// background; the window calls it when the screen is shown, when the
+	// current mission changes and after records change.
+	load()
+	// clear forgets every record the screen holds (the window locks).
+	clear()
+}
+
 func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
-	w := &mainWindow{app: a, opt: opt, selMission: -1, names: map[data.ID]string{}, homeZone: time.Local, do: fyne.Do,
+	w := &mainWindow{app: a, opt: opt, selMission: -1, homeZone: time.Local, do: fyne.Do,
 		storeUse: &sync.WaitGroup{}}
 	w.ctx, w.stop = context.WithCancel(context.Background())
 	w.win = a.NewWindow(i18n.T("app.title"))
@@ -90,62 +111,147 @@ func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
 
 func (w *mainWindow) shortcuts() {
 	c := w.win.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.app.Quit() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.win.Close() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.lock() })
+	add := func(k fyne.KeyName, fn func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { fn() })
+	}
+	add(fyne.KeyQ, w.app.Quit)
+	add(fyne.KeyW, w.win.Close)
+	add(fyne.KeyL, w.lock)
+	add(fyne.KeyN, w.newMeeting)
+	add(fyne.KeyF, w.focusSearch)
+}
+
+// screens lists the navigation's screens in tab order.
+func (w *mainWindow) screens() []screen {
+	return []screen{w.missionsScr, w.meetingsScr, w.contactsScr, w.followupsScr, w.searchScr, w.settingsScr}
 }
 
 func (w *mainWindow) buildMain() fyne.CanvasObject {
-	w.missionList = widget.NewList(
-		func() int { return len(w.missions) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(name, sub)
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			m := w.missions[id]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(m.Name)
-			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s – %s · %s", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country)))
+	w.missionsScr = newMissionsScreen(w)
+	w.meetingsScr = newMeetingsScreen(w)
+	w.contactsScr = newContactsScreen(w)
+	w.followupsScr = newFollowupsScreen(w)
+	w.searchScr = newSearchScreen(w)
+	w.settingsScr = newSettingsScreen(w)
+	w.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(i18n.T("nav.missions"), theme.HomeIcon(), w.missionsScr.content()),
+		container.NewTabItemWithIcon(i18n.T("nav.meetings"), theme.ListIcon(), w.meetingsScr.content()),
+		container.NewTabItemWithIcon(i18n.T("nav.contacts"), theme.AccountIcon(), w.contactsScr.content()),
+		container.NewTabItemWithIcon(i18n.T("nav.followups"), theme.ConfirmIcon(), w.followupsScr.content()),
+		container.NewTabItemWithIcon(i18n.T("nav.search"), theme.SearchIcon(), w.searchScr.content()),
+		container.NewTabItemWithIcon(i18n.T("nav.settings"), theme.SettingsIcon(), w.settingsScr.content()),
+	)
+	w.tabs.SetTabLocation(container.TabLocationLeading)
+	w.tabs.OnSelected = func(*container.TabItem) {
+		if w.st != nil {
+			w.currentScreen().load()
+		}
+	}
+
+	w.missionSelect = widget.NewSelect(nil, func(string) {
+		if i := w.missionSelect.SelectedIndex(); i >= 0 && i != w.selMission {
+			w.setMission(i)
+		}
+	})
+	w.missionSelect.PlaceHolder = i18n.T("mission.choose")
+	newBtn := widget.NewButtonWithIcon(i18n.T("meeting.new"), theme.ContentAddIcon(), w.newMeeting)
+	newBtn.Importance = widget.HighImportance
+	bar := container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewLabelWithStyle(i18n.T("mission.current"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		newBtn, w.missionSelect)
+	return container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, w.tabs)
+}
+
+// currentScreen is the screen of the selected tab.
+func (w *mainWindow) currentScreen() screen {
+	return w.screens()[w.tabs.SelectedIndex()]
+}
+
+// showScreen selects the tab of s (which loads it).
+func (w *mainWindow) showScreen(s screen) {
+	for i, x := range w.screens() {
+		if x == s {
+			if w.tabs.SelectedIndex() == i {
+				s.load()
+			} else {
+				w.tabs.SelectIndex(i)
+			}
+			return
+		}
+	}
+}
+
+// changed is called after this window saved or deleted records: the
+// counts and the visible screen are reloaded, the others when shown.
+func (w *mainWindow) changed() {
+	w.gen++
+	w.reload()
+}
+
+// focusSearch (Ctrl+F) shows the search screen with the cursor in its box.
+func (w *mainWindow) focusSearch() {
+	if w.st == nil {
+		return
+	}
+	w.showScreen(w.searchScr)
+	w.searchScr.focus()
+}
+
+// openRecord shows rec on its screen: a mission becomes the current one,
+// a meeting opens on Meetings (switching the current mission to its own),
+// organizations and contacts on Contacts, follow-ups on Follow-ups; an
+// attachment opens the record it belongs to.
+func (w *mainWindow) openRecord(rec data.Record) {
+	switch r := rec.(type) {
+	case *data.Mission:
+		w.selectMissionID(r.ID)
+		w.showScreen(w.missionsScr)
+	case *data.Meeting:
+		w.selectMissionID(r.Mission)
+		w.showScreen(w.meetingsScr)
+		w.meetingsScr.reveal(r.ID)
+	case *data.Organization, *data.Contact:
+		w.showScreen(w.contactsScr)
+		w.contactsScr.reveal(rec)
+	case *data.FollowUp:
+		w.showScreen(w.followupsScr)
+		w.followupsScr.reveal(r.ID)
+	case *data.Attachment:
+		st := w.st
+		w.background(func() {
+			owner, err := st.Get(w.ctx, r.Record)
+			w.update(func() {
+				if w.st != st {
+					return
+				}
+				if err != nil {
+					w.showError(err)
+					return
+				}
+				w.openRecord(owner)
+			})
 		})
-	w.missionList.OnSelected = func(id widget.ListItemID) { w.selectMission(id) }
+	}
+}
 
-	w.meetingList = widget.NewList(
-		func() int { return len(w.meetings) },
-		func() fyne.CanvasObject {
-			when := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			title.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, when, nil, container.NewVBox(title, sub))
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			m := w.meetings[id]
-			b := o.(*fyne.Container)
-			center := b.Objects[0].(*fyne.Container)
-			center.Objects[0].(*widget.Label).SetText(privateMark(m.Confidentiality) + m.Title)
-			center.Objects[1].(*widget.Label).SetText(w.meetingSubtitle(m))
-			b.Objects[1].(*widget.Label).SetText(formatDate(data.DateOf(m.Local())) + "\n" + m.Local().Format("15:04"))
-		})
-	w.meetingList.OnSelected = func(id widget.ListItemID) { w.showMeeting(w.meetings[id]) }
+// showError says what went wrong in a dialog: never a silent failure.
+func (w *mainWindow) showError(err error) {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return
+	}
+	dialog.ShowError(err, w.win)
+}
 
-	w.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	w.header.Truncation = fyne.TextTruncateEllipsis
-	w.subheader = widget.NewLabel("")
-	w.subheader.Wrapping = fyne.TextWrapWord
-	w.detail = container.NewVBox(widget.NewLabel(i18n.T("meeting.none")))
-
-	missions := container.NewBorder(widget.NewLabelWithStyle(i18n.T("missions.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.missionList)
-	meetings := container.NewBorder(container.NewVBox(w.header, w.subheader, widget.NewSeparator()), nil, nil, nil, w.meetingList)
-	right := container.NewHSplit(meetings, container.NewVScroll(container.NewPadded(w.detail)))
-	right.Offset = 0.5
-	split := container.NewHSplit(missions, right)
-	split.Offset = 0.22
-	return split
+// confirmDelete asks before deleting what, naming it.
+func (w *mainWindow) confirmDelete(what string, then func()) {
+	d := dialog.NewConfirm(i18n.T("delete.title"), i18n.T("delete.ask", what), func(ok bool) {
+		if ok {
+			then()
+		}
+	}, w.win)
+	d.SetConfirmText(i18n.T("action.delete"))
+	d.SetDismissText(i18n.T("action.cancel"))
+	d.Show()
 }
 
 // message is a centred text, its first line as a bold heading, with an
@@ -241,7 +347,8 @@ func (w *mainWindow) close() {
 	}
 }
 
-// reload fetches the missions and counts in the background.
+// reload fetches the missions and counts in the background, then reloads
+// the visible screen.
 func (w *mainWindow) reload() {
 	st := w.st
 	w.background(func() {
@@ -253,6 +360,10 @@ func (w *mainWindow) reload() {
 		}
 		// Newest mission first: the one a delegate is on, or just back from.
 		sort.SliceStable(missions, func(i, j int) bool { return missions[i].Start > missions[j].Start })
+		var cur data.ID
+		if len(missions) > 0 {
+			_ = st.Setting(w.ctx, settingMission, &cur)
+		}
 		w.update(func() {
 			if w.st != st {
 				return // locked (or reopened) meanwhile: this is stale
@@ -263,19 +374,70 @@ func (w *mainWindow) reload() {
 			}
 			w.status.SetText(i18n.T("status.counts", stats[data.KindMission], stats[data.KindOrg], stats[data.KindContact], stats[data.KindMeeting], stats[data.KindFollowUp]))
 			if len(missions) == 0 {
+				w.missions = nil
 				w.showEmpty()
 				return
 			}
-			w.missions = missions
-			w.show(w.mainView)
-			w.missionList.Refresh()
-			sel := 0
-			if w.selMission >= 0 && w.selMission < len(missions) {
-				sel = w.selMission
+			// Keep the current mission across reloads, by ID (a new
+			// mission may have moved it), else the saved one, else the
+			// newest.
+			keep := cur
+			if m := w.mission(); m != nil {
+				keep = m.ID
 			}
-			w.missionList.Select(sel)
+			w.missions = missions
+			w.selMission = 0
+			for i, m := range missions {
+				if m.ID == keep {
+					w.selMission = i
+				}
+			}
+			names := make([]string, len(missions))
+			for i, m := range missions {
+				names[i] = m.Name
+			}
+			w.missionSelect.Options = names
+			w.missionSelect.SetSelectedIndex(w.selMission)
+			w.show(w.mainView)
+			w.currentScreen().load()
 		})
 	})
+}
+
+// settingMission is the store setting that remembers the current mission
+// (per device: each delegate may be looking at a different one).
+const settingMission = "gui.mission"
+
+// mission is the current mission, nil before any is loaded.
+func (w *mainWindow) mission() *data.Mission {
+	if w.selMission < 0 || w.selMission >= len(w.missions) {
+		return nil
+	}
+	return w.missions[w.selMission]
+}
+
+// setMission makes missions[i] the current mission everywhere.
+func (w *mainWindow) setMission(i int) {
+	if i < 0 || i >= len(w.missions) {
+		return
+	}
+	w.selMission = i
+	if w.missionSelect.SelectedIndex() != i {
+		w.missionSelect.SetSelectedIndex(i)
+	}
+	st, id := w.st, w.missions[i].ID
+	w.background(func() { _ = st.SetSetting(w.ctx, settingMission, id) })
+	w.currentScreen().load()
+}
+
+// selectMissionID makes the mission with id current, if it is known.
+func (w *mainWindow) selectMissionID(id data.ID) {
+	for i, m := range w.missions {
+		if m.ID == id && i != w.selMission {
+			w.setMission(i)
+			return
+		}
+	}
 }
 
 func (w *mainWindow) showEmpty() {
@@ -291,127 +453,13 @@ func (w *mainWindow) showEmpty() {
 					w.show(w.message(i18n.T("error.load", err.Error()), nil))
 					return
 				}
-				w.reload()
+				w.changed()
 			})
 		})
 	})
 	btn.Importance = widget.HighImportance
 	restore := widget.NewButtonWithIcon(i18n.T("restore.title")+"…", theme.HistoryIcon(), w.askRestore)
 	w.show(w.message(i18n.T("empty.title")+"\n\n"+i18n.T("empty.body"), container.NewHBox(btn, restore)))
-}
-
-// selectMission loads the meetings of mission i, and the names of the
-// organizations they involve, in the background.
-func (w *mainWindow) selectMission(i int) {
-	if i < 0 || i >= len(w.missions) {
-		return
-	}
-	w.selMission = i
-	m := w.missions[i]
-	w.header.SetText(m.Name)
-	w.subheader.SetText(i18n.T("mission.summary", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country), m.TimeZone))
-	st := w.st
-	w.background(func() {
-		recs, err := st.List(w.ctx, store.Query{Kind: data.KindMeeting, Mission: m.ID})
-		meetings := make([]*data.Meeting, 0, len(recs))
-		names := map[data.ID]string{}
-		for _, r := range recs {
-			mt := r.(*data.Meeting)
-			meetings = append(meetings, mt)
-			for _, id := range append(append([]data.ID{}, mt.Orgs...), append(mt.Attendees, mt.Delegates...)...) {
-				if _, ok := names[id]; !ok {
-					if rec, err := st.Get(w.ctx, id); err == nil {
-						names[id] = rec.Label()
-					} else {
-						names[id] = i18n.T("record.missing")
-					}
-				}
-			}
-		}
-		open, _ := st.List(w.ctx, store.Query{Kind: data.KindFollowUp, Mission: m.ID, Status: data.StatusOpen})
-		w.update(func() {
-			if w.selMission != i || w.st != st {
-				return // the user has moved on, or locked
-			}
-			if err != nil {
-				w.subheader.SetText(i18n.T("error.load", err.Error()))
-				return
-			}
-			w.meetings = meetings
-			w.names = names
-			w.subheader.SetText(i18n.T("mission.summary", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country), m.TimeZone) +
-				"\n" + i18n.T("mission.counts", len(meetings), len(open)))
-			w.meetingList.UnselectAll()
-			w.meetingList.Refresh()
-			w.meetingList.ScrollToTop()
-			w.detail.Objects = []fyne.CanvasObject{widget.NewLabel(i18n.T("meeting.none"))}
-			w.detail.Refresh()
-		})
-	})
-}
-
-func (w *mainWindow) nameList(ids []data.ID) string {
-	var out []string
-	for _, id := range ids {
-		if n, ok := w.names[id]; ok {
-			out = append(out, n)
-		}
-	}
-	return strings.Join(out, ", ")
-}
-
-func (w *mainWindow) meetingSubtitle(m *data.Meeting) string {
-	parts := []string{i18n.T("meeting.kind." + string(m.MeetingKind))}
-	if orgs := w.nameList(m.Orgs); orgs != "" {
-		parts = append(parts, orgs)
-	}
-	if m.Interest != "" {
-		parts = append(parts, i18n.T("interest."+string(m.Interest)))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// showMeeting fills the detail pane; everything it needs is in memory.
-func (w *mainWindow) showMeeting(m *data.Meeting) {
-	title := widget.NewLabelWithStyle(privateMark(m.Confidentiality)+m.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Wrapping = fyne.TextWrapWord
-	form := widget.NewForm()
-	row := func(label, value string) {
-		if strings.TrimSpace(value) == "" {
-			return
-		}
-		l := widget.NewLabel(value)
-		l.Wrapping = fyne.TextWrapWord
-		form.Append(label, l)
-	}
-	local := m.Local()
-	when := i18n.T("meeting.when.local", formatDate(data.DateOf(local)), local.Format("15:04"), m.TimeZone)
-	if m.DurationMin > 0 {
-		when += " · " + i18n.T("meeting.duration", m.DurationMin)
-	}
-	home := m.Start.In(w.homeZone)
-	when += "\n" + i18n.T("meeting.when.home", formatDate(data.DateOf(home)), home.Format("15:04"), zoneName(w.homeZone))
-	row(i18n.T("meeting.field.when"), when)
-	row(i18n.T("meeting.field.kind"), w.meetingSubtitle(m))
-	row(i18n.T("meeting.field.location"), m.Location)
-	row(i18n.T("meeting.field.attendees"), w.nameList(m.Attendees))
-	row(i18n.T("meeting.field.delegates"), w.nameList(m.Delegates))
-	var opps []string
-	for _, o := range m.Opportunities {
-		s := o.Title
-		if o.Value > 0 {
-			s += " — " + formatMoney(o.Value, o.Currency)
-		}
-		opps = append(opps, s)
-	}
-	row(i18n.T("meeting.field.opportunities"), strings.Join(opps, "\n"))
-	row(i18n.T("meeting.field.tags"), strings.Join(m.Tags, ", "))
-	row(i18n.T("meeting.field.confidentiality"), i18n.T("confidentiality."+string(m.Confidentiality)))
-	notes := widget.NewLabel(m.Notes)
-	notes.Wrapping = fyne.TextWrapWord
-	objs := []fyne.CanvasObject{title, form, widget.NewSeparator(), widget.NewLabelWithStyle(i18n.T("meeting.field.notes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), notes}
-	w.detail.Objects = objs
-	w.detail.Refresh()
 }
 
 func privateMark(c data.Confidentiality) string {

@@ -92,38 +92,84 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 
 func TestMainWindowShowsMissionsAndMeetingsFromTheStore(t *testing.T) {
 	w := newTestWindow(t, seeded(t))
+	ms := w.missionsScr
 	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
-	// Newest first: Tashkent (May) before Richards Bay (March).
-	waitFor(t, "Tashkent meetings", func() bool { return len(w.meetings) == 13 })
-	func() {
-		if w.missions[0].Country != "UZ" || w.header.Text != w.missions[0].Name {
-			t.Errorf("first mission %q, header %q", w.missions[0].Name, w.header.Text)
+	// Newest first: Tashkent (May) before Richards Bay (March); its
+	// itinerary has a heading per day and its 13 meetings.
+	waitFor(t, "Tashkent itinerary", func() bool { return countMeetings(ms.rows) == 13 })
+	if w.missions[0].Country != "UZ" || ms.name.Text != w.missions[0].Name || w.missionSelect.Selected != w.missions[0].Name {
+		t.Errorf("first mission %q, header %q, selector %q", w.missions[0].Name, ms.name.Text, w.missionSelect.Selected)
+	}
+	if !strings.Contains(w.status.Text, "2 missions") || !strings.Contains(w.status.Text, "28 meetings") {
+		t.Errorf("status %q", w.status.Text)
+	}
+	if !strings.Contains(ms.counts.Text, "13 meetings") {
+		t.Errorf("counts %q", ms.counts.Text)
+	}
+	if ms.rows[0].meeting != nil || ms.rows[1].meeting == nil {
+		t.Errorf("the itinerary does not start with a day heading: %+v", ms.rows[:2])
+	}
+	for i := 1; i < len(ms.rows); i++ {
+		if r := ms.rows[i]; r.meeting != nil && data.DateOf(r.meeting.Local()) != r.day {
+			t.Errorf("row %d: meeting on %s under %s", i, data.DateOf(r.meeting.Local()), r.day)
 		}
-		if !strings.Contains(w.status.Text, "2 missions") || !strings.Contains(w.status.Text, "28 meetings") {
-			t.Errorf("status %q", w.status.Text)
+	}
+	people := allText(ms.people) + buttonTexts(ms.people)
+	for _, want := range []string{"Member companies", "Delegates", "Host companies"} {
+		if !strings.Contains(people, want) {
+			t.Errorf("mission view lacks %q: %s", want, people)
 		}
-		if !strings.Contains(w.subheader.Text, "13 meetings") {
-			t.Errorf("subheader %q", w.subheader.Text)
-		}
-		w.missionList.Select(1)
-	}()
-	waitFor(t, "Richards Bay meetings", func() bool { return w.header.Text == w.missions[1].Name && len(w.meetings) == 15 })
-	var first *data.Meeting
-	first = w.meetings[0]
-	w.meetingList.Select(0)
-	text := allText(w.detail)
-	if !strings.Contains(text, first.Title) || !strings.Contains(text, first.Notes) {
-		t.Fatalf("detail does not show the meeting: %s", text)
+	}
+
+	// Choosing the other mission in the selector switches every screen.
+	w.missionSelect.SetSelectedIndex(1)
+	waitFor(t, "Richards Bay itinerary", func() bool { return ms.name.Text == w.missions[1].Name && countMeetings(ms.rows) == 15 })
+
+	// A meeting in the itinerary opens on the Meetings screen.
+	first := ms.rows[1].meeting
+	ms.itinerary.Select(1)
+	waitFor(t, "the meeting's detail", func() bool { return w.tabs.SelectedIndex() == 1 && containsText(w.meetingsScr.detail, first.Title) })
+	text := allText(w.meetingsScr.detail)
+	if !strings.Contains(text, first.Notes) {
+		t.Fatalf("detail does not show the notes: %s", text)
 	}
 	// Mission time (Johannesburg, UTC+2) and home time (Helsinki, UTC+2 in
 	// March) are both shown.
 	if !strings.Contains(text, "Africa/Johannesburg") || !strings.Contains(text, "Europe/Helsinki") {
 		t.Fatalf("detail lacks mission or home time: %s", text)
 	}
+	if len(w.meetingsScr.meetings) != 15 {
+		t.Fatalf("meetings screen has %d meetings", len(w.meetingsScr.meetings))
+	}
 	img := w.win.Canvas().Capture()
 	if img.Bounds().Dx() == 0 {
 		t.Fatal("nothing rendered")
 	}
+}
+
+func countMeetings(rows []itineraryRow) int {
+	n := 0
+	for _, r := range rows {
+		if r.meeting != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// buttonTexts collects the text of every button below o.
+func buttonTexts(o fyne.CanvasObject) string {
+	switch x := o.(type) {
+	case *widget.Button:
+		return x.Text + "\n"
+	case *fyne.Container:
+		var b strings.Builder
+		for _, c := range x.Objects {
+			b.WriteString(buttonTexts(c))
+		}
+		return b.String()
+	}
+	return ""
 }
 
 func TestEmptyStoreOffersSampleData(t *testing.T) {
@@ -134,7 +180,7 @@ func TestEmptyStoreOffersSampleData(t *testing.T) {
 		return btn != nil
 	})
 	test.Tap(btn)
-	waitFor(t, "sample missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+	waitFor(t, "sample missions", func() bool { return len(w.missions) == 2 && len(w.missionsScr.rows) > 0 })
 }
 
 func TestDataDirInUseIsShown(t *testing.T) {
@@ -180,7 +226,7 @@ func TestFinnishWindow(t *testing.T) {
 	w := newTestWindow(t, seeded(t))
 	defer i18n.SetLanguage(language.English)
 	i18n.SetLanguage(language.Finnish)
-	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.meetings) > 0 })
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 && len(w.missionsScr.rows) > 0 })
 	w.reload()
 	waitFor(t, "Finnish status", func() bool { return strings.Contains(w.status.Text, "matkaa") })
 	if got := formatDate("2026-03-10"); got != "10.3.2026" {

@@ -1,5 +1,6 @@
 // Package i18n holds the GUI's translations: one JSON catalog per UI
 // language in resources/translations (English, Finnish, Estonian, Russian),
+// made of fi.json and any AREA.fi.json files (a key may be in only one),
 // looked up by key. The language is matched with golang.org/x/text (see
 // data/locale), so "fi_FI.UTF-8" or "et-EE" pick the right catalog and
 // anything else falls back to English key by key.
@@ -50,7 +51,10 @@ func load(fsys fs.FS, dir string) (map[string]map[string]string, error) {
 		return nil, err
 	}
 	for _, e := range entries {
-		code := strings.TrimSuffix(e.Name(), ".json")
+		// "fi.json" or "screen.fi.json": the language is the last part,
+		// so each screen can keep its strings in files of its own.
+		base := strings.TrimSuffix(e.Name(), ".json")
+		code := base[strings.LastIndex(base, ".")+1:]
 		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
@@ -59,7 +63,15 @@ func load(fsys fs.FS, dir string) (map[string]map[string]string, error) {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return nil, fmt.Errorf("translations %s: %w", e.Name(), err)
 		}
-		out[code] = m
+		if out[code] == nil {
+			out[code] = map[string]string{}
+		}
+		for k, v := range m {
+			if _, dup := out[code][k]; dup {
+				return nil, fmt.Errorf("translations %s: key %q is also in another %s file", e.Name(), k, code)
+			}
+			out[code][k] = v
+		}
 	}
 	return out, nil
 }

@@ -1,0 +1,263 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/clusme/fieldbook/app/i18n"
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/store"
+)
+
+// missionsScreen lists the missions; the current one is shown beside the
+// list: its itinerary by day in the mission's local time, the delegation
+// (member companies and delegates), the host companies, and counts.
+type missionsScreen struct {
+	w *mainWindow
+	// State below is touched only on the UI goroutine.
+	rows   []itineraryRow
+	loaded struct {
+		mission data.ID
+		gen     uint64
+	}
+
+	list      *widget.List // the missions
+	itinerary *widget.List
+	name      *widget.Label
+	summary   *widget.Label
+	counts    *widget.Label
+	people    *fyne.Container
+}
+
+// itineraryRow is a day heading (meeting nil) or a meeting.
+type itineraryRow struct {
+	day     data.Date
+	count   int // meetings on the day, for a heading
+	meeting *data.Meeting
+	sub     string
+}
+
+func newMissionsScreen(w *mainWindow) *missionsScreen {
+	s := &missionsScreen{w: w}
+	s.list = widget.NewList(
+		func() int { return len(w.missions) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(name, sub)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(w.missions) {
+				return
+			}
+			m := w.missions[id]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(m.Name)
+			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s – %s · %s", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country)))
+		})
+	s.list.OnSelected = func(id widget.ListItemID) {
+		if id != w.selMission {
+			w.setMission(id)
+		}
+	}
+	s.itinerary = widget.NewList(
+		func() int { return len(s.rows) },
+		func() fyne.CanvasObject {
+			when := widget.NewLabelWithStyle("00:00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			title := widget.NewLabel("")
+			title.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, when, nil, title)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(s.rows) {
+				return
+			}
+			r := s.rows[id]
+			b := o.(*fyne.Container)
+			title, when := b.Objects[0].(*widget.Label), b.Objects[1].(*widget.Label)
+			if r.meeting == nil {
+				when.SetText("")
+				title.TextStyle = fyne.TextStyle{Bold: true}
+				title.SetText(weekday(r.day) + " " + formatDate(r.day) + " · " + i18n.T("itinerary.count", r.count))
+				return
+			}
+			when.SetText(r.meeting.Local().Format("15:04"))
+			title.TextStyle = fyne.TextStyle{}
+			title.SetText(privateMark(r.meeting.Confidentiality) + r.meeting.Title + " — " + r.sub)
+		})
+	s.itinerary.OnSelected = func(id widget.ListItemID) {
+		s.itinerary.Unselect(id)
+		if id < len(s.rows) && s.rows[id].meeting != nil {
+			w.openRecord(s.rows[id].meeting)
+		}
+	}
+	s.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.name.Wrapping = fyne.TextWrapWord
+	s.summary = widget.NewLabel("")
+	s.summary.Wrapping = fyne.TextWrapWord
+	s.counts = widget.NewLabel("")
+	s.people = container.NewVBox()
+	return s
+}
+
+func (s *missionsScreen) content() fyne.CanvasObject {
+	missions := container.NewBorder(widget.NewLabelWithStyle(i18n.T("missions.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.list)
+	itinerary := container.NewBorder(widget.NewLabelWithStyle(i18n.T("itinerary.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.itinerary)
+	right := container.NewHSplit(itinerary, container.NewVScroll(container.NewPadded(s.people)))
+	right.Offset = 0.6
+	view := container.NewBorder(container.NewVBox(s.name, s.summary, s.counts, widget.NewSeparator()), nil, nil, nil, right)
+	split := container.NewHSplit(missions, view)
+	split.Offset = 0.24
+	return split
+}
+
+func (s *missionsScreen) clear() {
+	s.rows = nil
+	s.loaded.mission = ""
+	s.list.Refresh()
+	s.itinerary.Refresh()
+	for _, l := range []*widget.Label{s.name, s.summary, s.counts} {
+		l.SetText("")
+	}
+	s.people.Objects = nil
+	s.people.Refresh()
+}
+
+// load shows the current mission: the list selection follows it, the
+// itinerary and people are fetched in the background.
+func (s *missionsScreen) load() {
+	w := s.w
+	s.list.Refresh()
+	m := w.mission()
+	if m == nil || w.st == nil {
+		return
+	}
+	s.list.Select(w.selMission)
+	if s.loaded.mission == m.ID && s.loaded.gen == w.gen {
+		return
+	}
+	s.name.SetText(m.Name)
+	s.summary.SetText(missionSummary(m))
+	st, gen := w.st, w.gen
+	w.background(func() {
+		meetings, names, err := missionMeetings(w, st, m.ID)
+		var open int
+		if err == nil {
+			var fus []data.Record
+			fus, err = st.List(w.ctx, store.Query{Kind: data.KindFollowUp, Mission: m.ID})
+			for _, r := range fus {
+				if f := r.(*data.FollowUp); f.Status == data.StatusOpen || f.Status == data.StatusInProgress {
+					open++
+				}
+			}
+		}
+		people := map[data.ID]data.Record{}
+		for _, ids := range [][]data.ID{m.Members, m.Hosts, m.Delegates} {
+			for _, id := range ids {
+				if r, err := st.Get(w.ctx, id); err == nil {
+					people[id] = r
+				}
+			}
+		}
+		rows := itinerary(meetings, names)
+		w.update(func() {
+			if w.st != st || w.mission() == nil || w.mission().ID != m.ID {
+				return
+			}
+			if err != nil {
+				s.counts.SetText(i18n.T("error.load", err.Error()))
+				return
+			}
+			s.loaded.mission, s.loaded.gen = m.ID, gen
+			s.rows = rows
+			s.itinerary.Refresh()
+			s.itinerary.ScrollToTop()
+			s.counts.SetText(i18n.T("mission.counts", len(meetings), open))
+			s.showPeople(m, people)
+		})
+	})
+}
+
+// missionSummary is the mission's dates, country, zone, cities and sector.
+func missionSummary(m *data.Mission) string {
+	out := i18n.T("mission.summary", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country), m.TimeZone)
+	if len(m.Cities) > 0 {
+		out += " · " + strings.Join(m.Cities, ", ")
+	}
+	if m.Sector != "" {
+		out += " · " + m.Sector
+	}
+	if m.Objectives != "" {
+		out += "\n" + m.Objectives
+	}
+	return out
+}
+
+// itinerary groups meetings (in time order) by their day in the mission's
+// local time, each day under a heading.
+func itinerary(meetings []*data.Meeting, names map[data.ID]string) []itineraryRow {
+	var rows []itineraryRow
+	head := -1
+	for _, m := range meetings {
+		day := data.DateOf(m.Local())
+		if head < 0 || rows[head].day != day {
+			rows = append(rows, itineraryRow{day: day})
+			head = len(rows) - 1
+		}
+		rows[head].count++
+		rows = append(rows, itineraryRow{day: day, meeting: m, sub: meetingSubtitle(m, names)})
+	}
+	return rows
+}
+
+// weekday names a day's weekday in the UI language.
+func weekday(d data.Date) string {
+	t := d.Time()
+	if t.IsZero() {
+		return ""
+	}
+	return i18n.T("weekday." + strings.ToLower(t.Weekday().String()[:3]))
+}
+
+// showPeople lists the delegation (member companies, delegates) and the
+// hosts; each name opens the record.
+func (s *missionsScreen) showPeople(m *data.Mission, recs map[data.ID]data.Record) {
+	w := s.w
+	section := func(title string, ids []data.ID) []fyne.CanvasObject {
+		out := []fyne.CanvasObject{widget.NewLabelWithStyle(i18n.T(title, len(ids)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+		if len(ids) == 0 {
+			out = append(out, widget.NewLabel(i18n.T("mission.nobody")))
+		}
+		for _, id := range ids {
+			rec, ok := recs[id]
+			if !ok {
+				out = append(out, widget.NewLabel(i18n.T("record.missing")))
+				continue
+			}
+			label := rec.Label()
+			if c, ok := rec.(*data.Contact); ok && c.Title != "" {
+				label += " · " + c.Title
+			}
+			if o, ok := rec.(*data.Organization); ok && o.City != "" {
+				label += " · " + o.City
+			}
+			b := widget.NewButton(label, func() { w.openRecord(rec) })
+			b.Alignment = widget.ButtonAlignLeading
+			b.Importance = widget.LowImportance
+			out = append(out, b)
+		}
+		return out
+	}
+	var objs []fyne.CanvasObject
+	objs = append(objs, section("mission.members", m.Members)...)
+	objs = append(objs, section("mission.delegates", m.Delegates)...)
+	objs = append(objs, section("mission.hosts", m.Hosts)...)
+	s.people.Objects = objs
+	s.people.Refresh()
+}
