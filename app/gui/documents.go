@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,13 +34,26 @@ const (
 // menu is the main menu: File (quit) and Documents (the PDFs of the
 // selected mission).
 func (w *mainWindow) menu() *fyne.MainMenu {
-	quit := fyne.NewMenuItem(i18n.T("action.quit"), w.app.Quit)
+	// Menu items carry the window's shortcuts: Fyne runs a menu shortcut
+	// before the focused widget sees the key, so Ctrl+S saves and Ctrl+Q
+	// quits while the cursor is in a text field too.
+	item := func(label string, key fyne.KeyName, fn func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, fn)
+		it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+		return it
+	}
+	quit := item(i18n.T("action.quit"), fyne.KeyQ, w.app.Quit)
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
 		fyne.NewMenu(i18n.T("menu.file"),
+			item(i18n.T("meeting.new"), fyne.KeyN, w.newMeeting),
+			item(i18n.T("action.save"), fyne.KeyS, w.save),
+			item(i18n.T("nav.search"), fyne.KeyF, w.focusSearch),
+			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem(i18n.T("menu.import")+"…", w.askImport),
 			fyne.NewMenuItem(i18n.T("menu.export")+"…", w.askExport),
 			fyne.NewMenuItemSeparator(),
+			item(i18n.T("action.closewindow"), fyne.KeyW, w.win.Close),
 			quit),
 		fyne.NewMenu(i18n.T("menu.documents"),
 			fyne.NewMenuItem(i18n.T("doc.catalogue")+"…", func() { w.askDocument(docCatalogue) }),

@@ -67,6 +67,9 @@ type mainWindow struct {
 	searchScr     *searchScreen
 	settingsScr   *settingsScreen
 
+	// forms are the editing dialogs open, the top one last (see save).
+	forms []*form
+
 	unlockEntry *widget.Entry
 	sec         security
 	// storeUse counts background work that may use the current store;
@@ -114,11 +117,108 @@ func (w *mainWindow) shortcuts() {
 	add := func(k fyne.KeyName, fn func()) {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { fn() })
 	}
+	// The menu carries these too (see menu); the canvas ones serve when
+	// no menu is shown (tests, and drivers without menus).
 	add(fyne.KeyQ, w.app.Quit)
 	add(fyne.KeyW, w.win.Close)
 	add(fyne.KeyL, w.lock)
 	add(fyne.KeyN, w.newMeeting)
+	add(fyne.KeyS, w.save)
 	add(fyne.KeyF, w.focusSearch)
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			w.escape()
+		}
+	})
+}
+
+// save (Ctrl+S) saves the form that is open on top, if any.
+func (w *mainWindow) save() {
+	if n := len(w.forms); n > 0 && w.forms[n-1].save != nil {
+		w.forms[n-1].save()
+	}
+}
+
+// escape (Esc) cancels the form on top, or else closes the top dialog.
+func (w *mainWindow) escape() {
+	if n := len(w.forms); n > 0 {
+		if f := w.forms[n-1]; f.cancel != nil {
+			f.cancel()
+			return
+		}
+	}
+	if top := w.win.Canvas().Overlays().Top(); top != nil {
+		w.win.Canvas().Overlays().Remove(top)
+	}
+}
+
+// form is an open editing dialog: what Ctrl+S and Esc do to it.
+type form struct {
+	save, cancel func()
+}
+
+// pushForm registers f as the form on top until the returned func is
+// called (when its dialog closes).
+func (w *mainWindow) pushForm(f *form) (pop func()) {
+	w.forms = append(w.forms, f)
+	return func() {
+		for i, x := range w.forms {
+			if x == f {
+				w.forms = append(w.forms[:i], w.forms[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
+// entry is a text field that hands Esc to the window (to cancel the form
+// or close the dialog it is in) and counts typing as activity for the
+// auto-lock. Every text field in a form should be one.
+type entry struct {
+	widget.Entry
+	w *mainWindow
+}
+
+// newEntry makes a one-line entry; newMultiLineEntry a multi-line one.
+func (w *mainWindow) newEntry() *entry {
+	e := &entry{w: w}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (w *mainWindow) newMultiLineEntry() *entry {
+	e := w.newEntry()
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	return e
+}
+
+func (e *entry) TypedKey(k *fyne.KeyEvent) {
+	e.w.touch()
+	if k.Name == fyne.KeyEscape {
+		e.w.escape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+func (e *entry) TypedRune(r rune) {
+	e.w.touch()
+	e.Entry.TypedRune(r)
+}
+
+// rebuild builds the window's views again, in the current language
+// (after the language changes in Settings), keeping the current mission.
+func (w *mainWindow) rebuild() {
+	w.win.SetTitle(i18n.T("app.title"))
+	w.mainView = w.buildMain()
+	w.win.SetMainMenu(w.menu())
+	if w.st == nil {
+		return
+	}
+	w.show(w.mainView)
+	w.gen++
+	w.reload()
 }
 
 // screens lists the navigation's screens in tab order.
