@@ -1,11 +1,15 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/clusme/fieldbook/app/i18n"
@@ -107,11 +111,24 @@ func newMissionsScreen(w *mainWindow) *missionsScreen {
 }
 
 func (s *missionsScreen) content() fyne.CanvasObject {
-	missions := container.NewBorder(widget.NewLabelWithStyle(i18n.T("missions.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.list)
+	w := s.w
+	add := widget.NewButtonWithIcon(i18n.T("mission.new"), theme.ContentAddIcon(), func() { w.editMission(nil) })
+	edit := widget.NewButtonWithIcon(i18n.T("action.edit"), theme.DocumentCreateIcon(), func() {
+		if m := w.mission(); m != nil {
+			w.editMission(m)
+		}
+	})
+	del := widget.NewButtonWithIcon(i18n.T("action.delete"), theme.DeleteIcon(), func() {
+		if m := w.mission(); m != nil {
+			s.delete(m)
+		}
+	})
+	missions := container.NewBorder(widget.NewLabelWithStyle(i18n.T("missions.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), add, nil, nil, s.list)
 	itinerary := container.NewBorder(widget.NewLabelWithStyle(i18n.T("itinerary.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.itinerary)
 	right := container.NewHSplit(itinerary, container.NewVScroll(container.NewPadded(s.people)))
 	right.Offset = 0.6
-	view := container.NewBorder(container.NewVBox(s.name, s.summary, s.counts, widget.NewSeparator()), nil, nil, nil, right)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(edit, del), s.name)
+	view := container.NewBorder(container.NewVBox(top, s.summary, s.counts, widget.NewSeparator()), nil, nil, nil, right)
 	split := container.NewHSplit(missions, view)
 	split.Offset = 0.24
 	return split
@@ -260,4 +277,166 @@ func (s *missionsScreen) showPeople(m *data.Mission, recs map[data.ID]data.Recor
 	objs = append(objs, section("mission.hosts", m.Hosts)...)
 	s.people.Objects = objs
 	s.people.Refresh()
+}
+
+// delete asks, then deletes the mission; its meetings and follow-ups stay
+// (they can be found by search and are kept for the office).
+func (s *missionsScreen) delete(m *data.Mission) {
+	w := s.w
+	w.confirmDelete(m.Name, func() {
+		st := w.st
+		w.background(func() {
+			err := st.Delete(w.ctx, m.ID)
+			w.update(func() {
+				if w.st != st {
+					return
+				}
+				if err != nil {
+					w.showError(err)
+					return
+				}
+				w.selMission = -1
+				w.changed()
+			})
+		})
+	})
+}
+
+// editMission is the form for a new mission (m nil) or an existing one.
+func (w *mainWindow) editMission(m *data.Mission) {
+	if w.st == nil {
+		return
+	}
+	rec := &data.Mission{}
+	rec.Confidentiality = data.Shared
+	if m != nil {
+		cp := *m
+		rec = &cp
+	}
+	name, country, cities := w.newEntry(), w.newEntry(), w.newEntry()
+	start, end, zone := w.newEntry(), w.newEntry(), w.newEntry()
+	sector, cluster, objectives := w.newEntry(), w.newEntry(), w.newMultiLineEntry()
+	name.SetText(rec.Name)
+	country.SetText(rec.Country)
+	country.SetPlaceHolder("ZA, UZ, FI …")
+	cities.SetText(strings.Join(rec.Cities, ", "))
+	start.SetText(string(rec.Start))
+	end.SetText(string(rec.End))
+	start.SetPlaceHolder("2026-05-18")
+	end.SetPlaceHolder("2026-05-22")
+	zone.SetText(rec.TimeZone)
+	zone.SetPlaceHolder("Asia/Tashkent")
+	sector.SetText(rec.Sector)
+	cluster.SetText(rec.Cluster)
+	objectives.SetText(rec.Objectives)
+	objectives.SetMinRowsVisible(4)
+	countryName := widget.NewLabel("")
+	country.OnChanged = func(c string) {
+		countryName.SetText("")
+		if len(strings.TrimSpace(c)) == 2 {
+			countryName.SetText(countryLabel(strings.ToUpper(strings.TrimSpace(c))))
+		}
+	}
+	country.OnChanged(rec.Country)
+	problem := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	problem.Hide()
+	fields := widget.NewForm(
+		widget.NewFormItem(i18n.T("mission.field.name"), name),
+		widget.NewFormItem(i18n.T("mission.field.country"), container.NewBorder(nil, nil, nil, countryName, country)),
+		widget.NewFormItem(i18n.T("mission.field.cities"), cities),
+		widget.NewFormItem(i18n.T("mission.field.start"), start),
+		widget.NewFormItem(i18n.T("mission.field.end"), end),
+		widget.NewFormItem(i18n.T("mission.field.zone"), zone),
+		widget.NewFormItem(i18n.T("mission.field.sector"), sector),
+		widget.NewFormItem(i18n.T("mission.field.cluster"), cluster),
+		widget.NewFormItem(i18n.T("mission.field.objectives"), objectives),
+	)
+	title := i18n.T("mission.new")
+	if m != nil {
+		title = i18n.T("mission.edit")
+	}
+	var d dialog.Dialog
+	var pop func()
+	saving := false
+	save := func() {
+		if saving {
+			return
+		}
+		rec.Name = strings.TrimSpace(name.Text)
+		rec.Country = strings.ToUpper(strings.TrimSpace(country.Text))
+		rec.Cities = splitList(cities.Text)
+		rec.Start, rec.End = data.Date(strings.TrimSpace(start.Text)), data.Date(strings.TrimSpace(end.Text))
+		rec.TimeZone = strings.TrimSpace(zone.Text)
+		rec.Sector, rec.Cluster = strings.TrimSpace(sector.Text), strings.TrimSpace(cluster.Text)
+		rec.Objectives = strings.TrimSpace(objectives.Text)
+		if err := rec.Validate(); err != nil {
+			problem.SetText(fieldProblem(err))
+			problem.Show()
+			return
+		}
+		saving = true
+		st := w.st
+		w.background(func() {
+			var err error
+			if m == nil {
+				err = st.Create(w.ctx, rec)
+			} else {
+				err = st.Update(w.ctx, rec)
+			}
+			if err == nil {
+				err = st.SetSetting(w.ctx, settingMission, rec.ID)
+			}
+			w.update(func() {
+				saving = false
+				if w.st != st {
+					return
+				}
+				if err != nil {
+					problem.SetText(fieldProblem(err))
+					problem.Show()
+					return
+				}
+				d.Hide()
+				if m == nil {
+					// The new mission becomes the current one.
+					w.missions = append(w.missions, rec)
+					w.selMission = len(w.missions) - 1
+				}
+				w.changed()
+			})
+		})
+	}
+	cancel := func() { d.Hide() }
+	saveBtn := widget.NewButtonWithIcon(i18n.T("action.save"), theme.DocumentSaveIcon(), save)
+	saveBtn.Importance = widget.HighImportance
+	body := container.NewBorder(nil, container.NewVBox(problem, container.NewHBox(layout.NewSpacer(), widget.NewButton(i18n.T("action.cancel"), cancel), saveBtn)), nil, nil,
+		container.NewVScroll(fields))
+	d = dialog.NewCustomWithoutButtons(title, body, w.win)
+	pop = w.pushForm(&form{save: save, cancel: cancel})
+	d.SetOnClosed(pop)
+	d.Resize(fyne.NewSize(640, 600))
+	d.Show()
+	w.win.Canvas().Focus(name)
+}
+
+// fieldProblem words a save error for the form: which field, and why.
+func fieldProblem(err error) string {
+	var fe *data.FieldError
+	if errors.As(err, &fe) {
+		return i18n.T("form.problem", fe.Field, fe.Msg)
+	}
+	return err.Error()
+}
+
+// splitList reads a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

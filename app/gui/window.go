@@ -558,8 +558,9 @@ func (w *mainWindow) showEmpty() {
 		})
 	})
 	btn.Importance = widget.HighImportance
+	create := widget.NewButtonWithIcon(i18n.T("empty.newmission"), theme.ContentAddIcon(), func() { w.editMission(nil) })
 	restore := widget.NewButtonWithIcon(i18n.T("restore.title")+"…", theme.HistoryIcon(), w.askRestore)
-	w.show(w.message(i18n.T("empty.title")+"\n\n"+i18n.T("empty.body"), container.NewHBox(btn, restore)))
+	w.show(w.message(i18n.T("empty.title")+"\n\n"+i18n.T("empty.body"), container.NewHBox(btn, create, restore)))
 }
 
 func privateMark(c data.Confidentiality) string {

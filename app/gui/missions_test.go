@@ -1,0 +1,138 @@
+package gui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/clusme/fieldbook/app/i18n"
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/store"
+)
+
+// missionFormEntries are the text fields of the open mission form, in
+// form order (name, country, cities, start, end, zone, sector, cluster,
+// objectives).
+func missionFormEntries(t *testing.T, w *mainWindow) []*entry {
+	t.Helper()
+	top := w.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog is open")
+	}
+	var out []*entry
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *entry:
+			out = append(out, x)
+		case *widget.Form:
+			for _, it := range x.Items {
+				walk(it.Widget)
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			r := test.WidgetRenderer(x)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(top)
+	if len(out) != 9 {
+		t.Fatalf("the mission form has %d text fields, want 9", len(out))
+	}
+	return out
+}
+
+func TestCreateMissionFromTheEmptyScreen(t *testing.T) {
+	dir := t.TempDir()
+	w := newTestWindow(t, dir)
+	var create *widget.Button
+	waitFor(t, "the empty screen", func() bool {
+		create = findButton(w.body, i18n.T("empty.newmission"))
+		return create != nil
+	})
+	test.Tap(create)
+	e := missionFormEntries(t, w)
+	for i, s := range []string{"Samarqand cleantech 2027", "uz", "Samarqand, Buxoro", "2027-04-12", "2027-04-10", "Asia/Tashkent", "Cleantech", "", "Meet Қодиров & Oʻzbek partners"} {
+		test.Type(e[i], s)
+	}
+	// The end before the start is refused, naming the field; the typed
+	// text stays.
+	w.save()
+	if top := w.win.Canvas().Overlays().Top(); top == nil || !strings.Contains(allTextDeep(top), "end") {
+		t.Fatalf("no problem shown: %q", allTextDeep(w.win.Canvas().Overlays().Top()))
+	}
+	if e[0].Text != "Samarqand cleantech 2027" {
+		t.Fatalf("the form lost the name: %q", e[0].Text)
+	}
+	e[4].SetText("2027-04-16")
+	w.save()
+	waitFor(t, "the new mission", func() bool { return len(w.missions) == 1 && w.mission() != nil })
+	if w.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("the form is still open")
+	}
+	m := w.mission()
+	if m.Name != "Samarqand cleantech 2027" || m.Country != "UZ" || len(m.Cities) != 2 || m.End != "2027-04-16" || m.TimeZone != "Asia/Tashkent" {
+		t.Fatalf("mission %+v", m)
+	}
+	w.close()
+	st, err := store.Open(context.Background(), dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	recs, err := st.List(context.Background(), store.Query{Kind: data.KindMission})
+	if err != nil || len(recs) != 1 || recs[0].(*data.Mission).Objectives != "Meet Қодиров & Oʻzbek partners" {
+		t.Fatalf("store has %v, %v", recs, err)
+	}
+	var cur data.ID
+	if err := st.Setting(context.Background(), settingMission, &cur); err != nil || cur != recs[0].Meta().ID {
+		t.Fatalf("current mission %q, %v", cur, err)
+	}
+}
+
+func TestEscCancelsTheMissionForm(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+	w.editMission(w.mission())
+	e := missionFormEntries(t, w)
+	if e[0].Text != w.mission().Name {
+		t.Fatalf("form name %q", e[0].Text)
+	}
+	e[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.win.Canvas().Overlays().Top() != nil || len(w.forms) != 0 {
+		t.Fatal("Esc did not close the form")
+	}
+}
+
+// allTextDeep is allText that also looks inside widgets' renderers.
+func allTextDeep(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
+		}
+	}
+	if o != nil {
+		walk(o)
+	}
+	return b.String()
+}
