@@ -102,6 +102,10 @@ func (w *mainWindow) lock() {
 	if w.st == nil || !w.sec.encrypted {
 		return
 	}
+	// The meeting being typed is kept (encrypted, in the store) and offered
+	// back after unlocking.
+	w.saveDraftNow()
+	w.draftOffered = false
 	st := w.st
 	w.st = nil
 	w.sec.mu.Lock()

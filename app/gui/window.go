@@ -69,6 +69,9 @@ type mainWindow struct {
 
 	// forms are the editing dialogs open, the top one last (see save).
 	forms []*form
+	// draftOffered: the saved meeting draft has been looked for (once per
+	// unlock of the store).
+	draftOffered bool
 
 	unlockEntry *widget.Entry
 	sec         security
@@ -432,6 +435,8 @@ func (w *mainWindow) update(fn func()) {
 // flight finishes in milliseconds) and closes the store, so every save is
 // flushed before the process exits.
 func (w *mainWindow) close() {
+	// The meeting being typed is kept as a draft, offered back next time.
+	w.saveDraftNow()
 	w.stop()
 	done := make(chan struct{})
 	go func() { w.bg.Wait(); close(done) }()
@@ -500,6 +505,12 @@ func (w *mainWindow) reload() {
 			w.missionSelect.SetSelectedIndex(w.selMission)
 			w.show(w.mainView)
 			w.currentScreen().load()
+			if !w.draftOffered {
+				// A meeting that was being typed when the app last
+				// stopped (or crashed) comes back first.
+				w.draftOffered = true
+				w.restoreDraft()
+			}
 		})
 	})
 }
