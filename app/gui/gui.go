@@ -8,33 +8,21 @@
 package gui
 
 import (
-	"os"
-
 	"fyne.io/fyne/v2"
 
 	"github.com/clusme/fieldbook/app/cli"
-	"github.com/clusme/fieldbook/app/i18n"
-	"github.com/clusme/fieldbook/data/locale"
 	"github.com/clusme/fieldbook/resources"
 )
 
 // AppID is the application ID (also in FyneApp.toml).
 const AppID = "eu.clusme.fieldbook"
 
-// Run shows the main window on a and blocks until the app quits; the store
-// is closed before it returns.
+// Run shows the main window on a, with the settings saved on this computer
+// applied (see settings.go), and blocks until the app quits; the store is
+// closed before it returns.
 func Run(a fyne.App, opt cli.GUIOptions) error {
-	lang := opt.Lang
-	if !opt.LangSet {
-		if saved := a.Preferences().String(prefLanguage); saved != "" {
-			lang = locale.Match(saved)
-		}
-	}
-	i18n.SetLanguage(lang)
-	// Fyne's built-in dialogs follow the LANGUAGE variable on Linux.
-	os.Setenv("LANGUAGE", locale.Code(lang))
 	a.SetIcon(fyne.NewStaticResource("icon.png", resources.Icon()))
-	w := newMainWindow(a, opt)
+	w := openMainWindow(a, opt)
 	w.win.Show()
 	w.open()
 	a.Run()
@@ -42,4 +30,6 @@ func Run(a fyne.App, opt cli.GUIOptions) error {
 	return nil
 }
 
+// prefLanguage is the language chosen in Settings ("fi"); "" follows the
+// OS. --lang overrides it for one run.
 const prefLanguage = "language"
