@@ -555,10 +555,16 @@ func (c *capture) apply() {
 
 // ---- Drop -------------------------------------------------------------
 
-// dropped handles files dropped onto the window: card pictures and card
-// files open the capture, participant lists the import preview.
+// dropped handles files dropped onto the window: while a record's
+// attachments are on screen, every file dropped attaches to it; otherwise
+// card pictures and card files open the capture, participant lists the
+// import preview.
 func (w *mainWindow) dropped(_ fyne.Position, uris []fyne.URI) {
 	if w.st == nil || len(uris) == 0 {
+		return
+	}
+	if b := w.attachDropTarget(); b != nil {
+		b.attachURIs(uris)
 		return
 	}
 	u := uris[0]

@@ -5,8 +5,6 @@ import (
 	"context"
 	"slices"
 
-	badger "github.com/dgraph-io/badger/v4"
-
 	"github.com/clusme/fieldbook/data"
 )
 
@@ -43,35 +41,9 @@ type Query struct {
 // Sorting by name for display is the caller's job (it depends on the UI
 // language; see data/locale).
 func (s *Store) List(ctx context.Context, q Query) ([]data.Record, error) {
-	prefix, err := q.prefix()
-	if err != nil {
-		return nil, err
-	}
 	var out []data.Record
-	err = s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			k := it.Item().Key()
-			if q.Kind == data.KindFollowUp && !q.dueInRange(k, prefix) {
-				continue
-			}
-			raw, _ := idFromKeyEnd(k).Bytes()
-			rec, err := liveRecord(txn, raw)
-			if err != nil {
-				return err
-			}
-			if rec == nil || rec.Kind() != q.Kind || !q.matches(rec) {
-				continue
-			}
-			out = append(out, rec)
-			if q.Limit > 0 && len(out) >= q.Limit {
-				return nil
-			}
-		}
+	err := s.Each(ctx, q, func(rec data.Record) error {
+		out = append(out, rec)
 		return nil
 	})
 	return out, err
