@@ -275,6 +275,9 @@ func (s *meetingsScreen) showMeeting(m *data.Meeting) {
 	s.detail.Objects = []fyne.CanvasObject{title, actions, form, widget.NewSeparator(),
 		widget.NewLabelWithStyle(i18n.T("meeting.field.notes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), notes,
 		widget.NewSeparator(), w.attachmentsBox(m.ID)}
+	// Twice: a wrapping label knows its height only once it has its
+	// width, which the first layout gives it.
+	s.detail.Refresh()
 	s.detail.Refresh()
 }
 
