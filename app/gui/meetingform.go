@@ -428,7 +428,10 @@ func (w *mainWindow) openMeetingForm(mission *data.Mission, orig *data.Meeting, 
 	f.d.SetButtons([]fyne.CanvasObject{cancel, f.saveBtn})
 	f.pop = w.pushForm(&form{save: f.submit, cancel: f.cancel})
 	w.captureState().form = f
-	f.d.Resize(fyne.NewSize(900, 640))
+	// Nearly the whole window: this is where a meeting is typed, and the
+	// notes should have room.
+	size := w.win.Canvas().Size()
+	f.d.Resize(fyne.NewSize(max(900, size.Width*0.96), max(600, size.Height*0.92)))
 	f.d.Show()
 	f.focus()
 	f.startTicker()
@@ -516,7 +519,11 @@ func (f *meetingForm) build() {
 		widget.NewLabelWithStyle(i18n.T("meeting.field.notes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		opps, nil, nil, f.notes)
 
-	body := container.NewGridWithColumns(2, container.NewVScroll(left), right)
+	// A split rather than two equal columns: the fields' side is as wide as
+	// its longest row needs in every language (Estonian and Russian labels
+	// are long), the notes take the rest, and the user can move the line.
+	body := container.NewHSplit(container.NewVScroll(left), right)
+	body.Offset = 0.45
 	f.root = container.NewBorder(container.NewVBox(f.restored, f.problem), f.status, nil, nil, body)
 }
 

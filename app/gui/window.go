@@ -246,8 +246,13 @@ func (w *mainWindow) buildMain() fyne.CanvasObject {
 	)
 	w.tabs.SetTabLocation(container.TabLocationLeading)
 	w.tabs.OnSelected = func(*container.TabItem) {
-		if w.st != nil {
-			w.currentScreen().load()
+		if w.st == nil {
+			return
+		}
+		w.currentScreen().load()
+		// A screen that is for typing (Search) takes the keyboard.
+		if f, ok := w.currentScreen().(interface{ focus() }); ok {
+			f.focus()
 		}
 	}
 
