@@ -901,7 +901,7 @@ func (w *mainWindow) recordForm(title string, fields *widget.Form, first fyne.Fo
 			d.Hide()
 		})
 	}
-	cancel := func() { d.Hide() }
+	cancel := w.guardClose(fields, func() { d.Hide() })
 	saveBtn := widget.NewButtonWithIcon(i18n.T("action.save"), theme.DocumentSaveIcon(), doSave)
 	saveBtn.Importance = widget.HighImportance
 	body := container.NewBorder(nil,

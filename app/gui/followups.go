@@ -918,7 +918,8 @@ func (s *followupsScreen) edit(f *data.FollowUp, isNew bool) {
 		widget.NewFormItem(i18n.T("followups.field.priority"), e.priority),
 		widget.NewFormItem(i18n.T("followups.field.details"), e.details),
 	)
-	cancel := widget.NewButton(i18n.T("action.cancel"), e.close)
+	guarded := w.guardClose(fields, e.close)
+	cancel := widget.NewButton(i18n.T("action.cancel"), guarded)
 	e.saveBtn = widget.NewButtonWithIcon(i18n.T("action.save"), theme.DocumentSaveIcon(), e.submit)
 	e.saveBtn.Importance = widget.HighImportance
 	buttons := container.NewHBox(layout.NewSpacer(), cancel, e.saveBtn)
@@ -927,7 +928,7 @@ func (s *followupsScreen) edit(f *data.FollowUp, isNew bool) {
 		title = i18n.T("followups.new")
 	}
 	e.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(fields, e.msg, buttons), w.win)
-	e.pop = w.pushForm(&form{save: e.submit, cancel: e.close})
+	e.pop = w.pushForm(&form{save: e.submit, cancel: guarded})
 	e.d.SetOnClosed(func() {
 		e.pop()
 		if s.editor == e {

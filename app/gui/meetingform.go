@@ -1077,6 +1077,9 @@ type picker struct {
 	cancel  context.CancelFunc
 	seq     int
 	first   func() // picks the top result: Enter in the entry
+	// enter: Enter was pressed before the results for the text typed
+	// arrived; the top result is picked when they do.
+	enter bool
 }
 
 func (f *meetingForm) newPicker(kind data.Kind, hintKey string) *picker {
@@ -1086,6 +1089,8 @@ func (f *meetingForm) newPicker(kind data.Kind, hintKey string) *picker {
 	p.entry.OnSubmitted = func(string) {
 		if p.first != nil {
 			p.first()
+		} else if p.cancel != nil {
+			p.enter = true // a search is running: pick when it answers
 		}
 	}
 	p.results = container.NewVBox()
@@ -1100,6 +1105,9 @@ func (p *picker) search(text string) {
 	p.stop()
 	p.seq++
 	seq := p.seq
+	// The results on screen are for the text before: Enter must not pick
+	// from them.
+	p.first, p.enter = nil, false
 	q := strings.TrimSpace(text)
 	st := p.f.st
 	if q == "" || st == nil || w.st != st {
@@ -1114,11 +1122,16 @@ func (p *picker) search(text string) {
 			if w.st != st || p.seq != seq || p.f.closed {
 				return // stale: typed on, or the form is gone
 			}
+			p.stop() // done: release its context
 			if err != nil {
 				p.f.showProblem(err)
 				return
 			}
 			p.show(hits, q)
+			if p.enter && p.first != nil {
+				p.enter = false
+				p.first()
+			}
 		})
 	})
 }

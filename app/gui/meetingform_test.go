@@ -697,3 +697,24 @@ func TestDraftSurvivesALock(t *testing.T) {
 		t.Fatalf("draft after the lock: %+v", d)
 	}
 }
+
+// Enter right after typing picks from the results for what was typed, not
+// from the results still on screen for the text before.
+func TestPickerEnterWaitsForTheResultsOfTheTypedText(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+	w.newMeeting()
+	f := w.captureState().form
+	if f == nil {
+		t.Fatal("no capture form")
+	}
+	p := f.orgs
+	test.Type(p.entry, "Soo")
+	waitFor(t, "results for Soo", func() bool { return p.first != nil })
+	test.Type(p.entry, "x")
+	p.entry.OnSubmitted(p.entry.Text) // Enter before the answer for "Soox"
+	waitFor(t, "the pick", func() bool { return len(p.picks) == 1 })
+	if pk := p.picks[0]; !pk.New || pk.Label != "Soox" {
+		t.Fatalf("Enter picked %+v, want a new organization “Soox”", pk)
+	}
+}

@@ -408,7 +408,7 @@ func (w *mainWindow) editMission(m *data.Mission) {
 			})
 		})
 	}
-	cancel := func() { d.Hide() }
+	cancel := w.guardClose(fields, func() { d.Hide() })
 	saveBtn := widget.NewButtonWithIcon(i18n.T("action.save"), theme.DocumentSaveIcon(), save)
 	saveBtn.Importance = widget.HighImportance
 	body := container.NewBorder(nil, container.NewVBox(problem, container.NewHBox(layout.NewSpacer(), widget.NewButton(i18n.T("action.cancel"), cancel), saveBtn)), nil, nil,

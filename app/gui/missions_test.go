@@ -136,3 +136,28 @@ func allTextDeep(o fyne.CanvasObject) string {
 	}
 	return b.String()
 }
+
+// Esc on a form with typed changes asks before throwing them away; Esc on
+// the question keeps the form and what was typed.
+func TestEscAsksBeforeDiscardingTypedChanges(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+	w.editMission(w.mission())
+	form := w.win.Canvas().Overlays().Top()
+	e := missionFormEntries(t, w)
+	test.Type(e[8], " Also visit Samarqand.")
+	e[8].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	ask := w.win.Canvas().Overlays().Top()
+	if ask == form || !strings.Contains(allTextDeep(ask), i18n.T("form.discard.title")) {
+		t.Fatalf("Esc did not ask: %q", allTextDeep(ask))
+	}
+	w.escape() // Esc on the question: keep editing
+	if w.win.Canvas().Overlays().Top() != form || !strings.Contains(e[8].Text, "Also visit Samarqand.") {
+		t.Fatal("the form or its text is gone")
+	}
+	w.escape()
+	test.Tap(findButton(w.win.Canvas().Overlays().Top().(fyne.Widget).(*widget.PopUp).Content, i18n.T("capture.discard.do")))
+	if w.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Discard did not close the form")
+	}
+}

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -585,3 +586,68 @@ func privateMark(c data.Confidentiality) string {
 	}
 	return ""
 }
+
+// guardClose is what Cancel and Esc do to a form: close it (hide) at once
+// when nothing in root was changed, else ask first — nothing typed is
+// thrown away silently. Esc while asking keeps the form.
+func (w *mainWindow) guardClose(root fyne.CanvasObject, hide func()) func() {
+	before := formState(root)
+	var asking dialog.Dialog
+	return func() {
+		if asking != nil {
+			asking.Hide()
+			asking = nil
+			return
+		}
+		if formState(root) == before {
+			hide()
+			return
+		}
+		cd := dialog.NewConfirm(i18n.T("form.discard.title"), i18n.T("capture.discard.body"), func(discard bool) {
+			asking = nil
+			if discard {
+				hide()
+			}
+		}, w.win)
+		cd.SetConfirmText(i18n.T("capture.discard.do"))
+		cd.SetDismissText(i18n.T("capture.keep"))
+		asking = cd
+		cd.Show()
+	}
+}
+
+// formState is everything the user can change below o, as one string.
+func formState(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *entry:
+			b.WriteString(x.Text)
+		case *widget.Entry:
+			b.WriteString(x.Text)
+		case *widget.SelectEntry:
+			b.WriteString(x.Text)
+		case *widget.Select:
+			b.WriteString(x.Selected)
+		case *widget.RadioGroup:
+			b.WriteString(x.Selected)
+		case *widget.Check:
+			fmt.Fprint(&b, x.Checked)
+		case *widget.Form:
+			for _, it := range x.Items {
+				walk(it.Widget)
+			}
+		case *container.Scroll:
+			walk(x.Content)
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+		b.WriteByte(0)
+	}
+	walk(o)
+	return b.String()
+}
+
