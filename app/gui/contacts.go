@@ -570,17 +570,29 @@ func readDetail(ctx context.Context, st *store.Store, id data.ID, tag language.T
 		if err := st.Each(ctx, store.Query{Kind: data.KindMeeting, Contact: id}, addMeeting); err != nil {
 			return nil, err
 		}
-		// Follow-ups have no index by contact: the organization's are few,
-		// and without one every follow-up is looked at.
-		q := store.Query{Kind: data.KindFollowUp, Org: r.Org}
-		err := st.Each(ctx, q, func(x data.Record) error {
-			if f := x.(*data.FollowUp); f.Contact == id && !capped(&nf) {
+		// Follow-ups have no index by contact: those of the person's
+		// organization and of the meetings they were in are few, and
+		// without them every follow-up would be looked at. (A follow-up
+		// from a B2B meeting may name our own company, not theirs.)
+		seen := map[data.ID]bool{}
+		mine := func(x data.Record) error {
+			if f := x.(*data.FollowUp); f.Contact == id && !seen[f.ID] && !capped(&nf) {
+				seen[f.ID] = true
 				d.followUps = append(d.followUps, f)
 			}
 			return nil
-		})
-		if err != nil {
-			return nil, err
+		}
+		queries := []store.Query{}
+		if r.Org != "" {
+			queries = append(queries, store.Query{Kind: data.KindFollowUp, Org: r.Org})
+		}
+		for _, m := range d.meetings {
+			queries = append(queries, store.Query{Kind: data.KindFollowUp, Meeting: m.ID})
+		}
+		for _, q := range queries {
+			if err := st.Each(ctx, q, mine); err != nil {
+				return nil, err
+			}
 		}
 	case *data.Organization:
 		err := st.Each(ctx, store.Query{Kind: data.KindContact, Org: id}, func(x data.Record) error {

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"context"
 	"slices"
 	"sort"
 	"strconv"
@@ -817,6 +818,27 @@ func myName(w *mainWindow, st *store.Store) string {
 	return p.Name()
 }
 
+// followUpOrg is the organization a follow-up from m is about: the
+// organization of the first person met, else the first organization that
+// is not one of our own members (a B2B meeting lists our company too),
+// else the first one.
+func followUpOrg(ctx context.Context, st *store.Store, m *data.Meeting) data.ID {
+	if len(m.Attendees) > 0 {
+		if c, err := store.Load[*data.Contact](ctx, st, m.Attendees[0]); err == nil && c.Org != "" {
+			return c.Org
+		}
+	}
+	for _, id := range m.Orgs {
+		if o, err := store.Load[*data.Organization](ctx, st, id); err == nil && o.OrgKind != data.OrgMember {
+			return id
+		}
+	}
+	if len(m.Orgs) > 0 {
+		return m.Orgs[0]
+	}
+	return ""
+}
+
 // followUpFromMeeting creates a follow-up from m in one click: linked to
 // the meeting, its mission, first organization and first person met, due
 // in a week, owned by me, as confidential as the meeting. It is saved at
@@ -834,14 +856,12 @@ func (w *mainWindow) followUpFromMeeting(m *data.Meeting) {
 		Mission:  m.Mission,
 		Meeting:  m.ID,
 	}
-	if len(m.Orgs) > 0 {
-		f.Org = m.Orgs[0]
-	}
 	if len(m.Attendees) > 0 {
 		f.Contact = m.Attendees[0]
 	}
 	st := w.st
 	w.background(func() {
+		f.Org = followUpOrg(w.ctx, st, m)
 		f.Owner = myName(w, st)
 		err := st.Create(w.ctx, f)
 		w.update(func() {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/clusme/fieldbook/app/i18n"
 	"github.com/clusme/fieldbook/data"
 	"github.com/clusme/fieldbook/data/store"
 )
@@ -386,9 +387,15 @@ func TestFollowupFromMeetingIsLinkedAndEditedInItsDialog(t *testing.T) {
 		t.Fatal("Edit opens no dialog")
 	}
 	test.Type(e.title, " (draft)")
+	// Esc asks before throwing away what was typed; Discard closes.
 	e.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.editor != e {
+		t.Fatal("Esc closed the dialog without asking")
+	}
+	ask := w.win.Canvas().Overlays().Top()
+	test.Tap(findButton(ask.(*widget.PopUp).Content, i18n.T("capture.discard.do")))
 	if s.editor != nil || len(w.forms) != 0 {
-		t.Fatal("Esc did not close the dialog")
+		t.Fatal("Discard did not close the dialog")
 	}
 	if getFollowUp(t, w, id).Title != got.Title {
 		t.Fatal("Esc saved the edit")
@@ -452,4 +459,37 @@ func overlayButton(w *mainWindow, text string) *widget.Button {
 		return findButton(p.Content, text)
 	}
 	return nil
+}
+
+// A follow-up from a B2B meeting is about the host, not our own member
+// company listed first, and it shows on the person's page.
+func TestFollowupFromB2BMeetingNamesTheHost(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+	ctx := context.Background()
+	var m *data.Meeting
+	recs, err := w.st.List(ctx, store.Query{Kind: data.KindMeeting})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		mt := r.(*data.Meeting)
+		if len(mt.Orgs) < 2 || len(mt.Attendees) == 0 {
+			continue
+		}
+		if o, err := store.Load[*data.Organization](ctx, w.st, mt.Orgs[0]); err == nil && o.OrgKind == data.OrgMember {
+			m = mt
+			break
+		}
+	}
+	if m == nil {
+		t.Fatal("the sample has no B2B meeting with our member company listed first")
+	}
+	c, err := store.Load[*data.Contact](ctx, w.st, m.Attendees[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := followUpOrg(ctx, w.st, m); got != c.Org || got == m.Orgs[0] {
+		t.Fatalf("follow-up org %s, want the person's %s (not our %s)", got, c.Org, m.Orgs[0])
+	}
 }

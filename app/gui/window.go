@@ -650,4 +650,3 @@ func formState(o fyne.CanvasObject) string {
 	walk(o)
 	return b.String()
 }
-
