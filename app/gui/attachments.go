@@ -374,6 +374,13 @@ func openDir(sha string) string {
 	return filepath.Join(os.TempDir(), "fieldbook-open", sha[:min(len(sha), 16)])
 }
 
+// removeOpenCopies deletes the copies written for opening: the notebook
+// may be encrypted, so its files must not stay readable in the temporary
+// folder once the window locks or closes.
+func removeOpenCopies() {
+	_ = os.RemoveAll(filepath.Join(os.TempDir(), "fieldbook-open"))
+}
+
 func writeOpenCopy(ctx context.Context, st *store.Store, a *data.Attachment) (string, error) {
 	content, err := st.Blob(ctx, a.SHA256)
 	if err != nil {

@@ -371,6 +371,9 @@ func (s *followupsScreen) load() {
 			if cur, ok := s.scope(); !ok || cur != sc {
 				return // the filter or the current mission changed meanwhile
 			}
+			if s.loaded.ok && s.loaded.scope == sc && gen < s.loaded.gen {
+				return // a newer load has landed first
+			}
 			if err != nil {
 				s.summary.SetText(i18n.T("error.load", err.Error()))
 				return

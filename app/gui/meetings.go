@@ -152,6 +152,9 @@ func (s *meetingsScreen) load() {
 			if w.st != st || w.mission() == nil || w.mission().ID != m.ID {
 				return // locked, or the user chose another mission meanwhile
 			}
+			if s.loaded.mission == m.ID && gen < s.loaded.gen {
+				return // a newer load has landed first
+			}
 			if err != nil {
 				s.sub.SetText(i18n.T("error.load", err.Error()))
 				return

@@ -187,6 +187,9 @@ func (s *missionsScreen) load() {
 			if w.st != st || w.mission() == nil || w.mission().ID != m.ID {
 				return
 			}
+			if s.loaded.mission == m.ID && gen < s.loaded.gen {
+				return // a newer load has landed first
+			}
 			if err != nil {
 				s.counts.SetText(i18n.T("error.load", err.Error()))
 				return

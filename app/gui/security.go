@@ -114,10 +114,14 @@ func (w *mainWindow) lock() {
 	if w.capture != nil {
 		w.capture.d.Hide()
 	}
-	// Overlays (dialogs) may show records: close them all.
+	// Overlays (dialogs) may show records: close them all. Their forms go
+	// too (removing an overlay does not run the dialog's close callback),
+	// so a Ctrl+S after unlocking cannot save a form nobody sees.
 	for o := w.win.Canvas().Overlays().Top(); o != nil; o = w.win.Canvas().Overlays().Top() {
 		w.win.Canvas().Overlays().Remove(o)
 	}
+	w.forms = nil
+	removeOpenCopies()
 	w.missions = nil
 	w.missionSelect.Options = nil
 	w.missionSelect.ClearSelected()

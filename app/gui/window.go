@@ -443,6 +443,7 @@ func (w *mainWindow) update(fn func()) {
 func (w *mainWindow) close() {
 	// The meeting being typed is kept as a draft, offered back next time.
 	w.saveDraftNow()
+	removeOpenCopies()
 	w.stop()
 	done := make(chan struct{})
 	go func() { w.bg.Wait(); close(done) }()
