@@ -928,19 +928,21 @@ func (w *mainWindow) recordForm(title string, fields *widget.Form, first fyne.Fo
 	}
 }
 
-// saveRecord creates (isNew) or updates rec in the background; on success
-// the list shows it selected.
-func (w *mainWindow) saveRecord(rec data.Record, isNew bool, problem func(error), done func()) {
+// saveRecord creates rec (orig nil) or saves it as an edit of orig (only
+// the fields changed in the form are written) in the background; on
+// success the list shows it selected.
+func (w *mainWindow) saveRecord(rec, orig data.Record, problem func(error), done func()) {
 	st := w.st
 	if st == nil {
 		return
 	}
+	isNew := orig == nil
 	w.background(func() {
 		var err error
 		if isNew {
 			err = st.Create(w.ctx, rec)
 		} else {
-			err = st.Update(w.ctx, rec)
+			_, err = st.UpdateFrom(w.ctx, orig, rec)
 		}
 		w.update(func() {
 			if w.st != st {
@@ -1061,7 +1063,11 @@ func (w *mainWindow) editContact(c *data.Contact, org data.ID) {
 			problem(err)
 			return
 		}
-		w.saveRecord(rec, c == nil, problem, done)
+		var orig data.Record // nil for a new contact (not a nil *Contact)
+		if c != nil {
+			orig = c
+		}
+		w.saveRecord(rec, orig, problem, done)
 	})
 }
 
@@ -1172,7 +1178,11 @@ func (w *mainWindow) editOrg(o *data.Organization) {
 			problem(err)
 			return
 		}
-		w.saveRecord(rec, o == nil, problem, done)
+		var orig data.Record // nil for a new organization
+		if o != nil {
+			orig = o
+		}
+		w.saveRecord(rec, orig, problem, done)
 	})
 }
 

@@ -669,7 +669,7 @@ func (s *followupsScreen) markDone(f *data.FollowUp) {
 	c.Status, c.DoneAt = data.StatusDone, today()
 	st := w.st
 	w.background(func() {
-		err := st.Update(w.ctx, &c)
+		_, err := st.UpdateFrom(w.ctx, f, &c)
 		w.update(func() {
 			if w.st != st {
 				return
@@ -1021,7 +1021,7 @@ func (e *followUpEditor) submit() {
 		if e.isNew {
 			err = st.Create(w.ctx, &f)
 		} else {
-			err = st.Update(w.ctx, &f)
+			_, err = st.UpdateFrom(w.ctx, &e.f, &f)
 		}
 		w.update(func() {
 			e.saving = false

@@ -70,6 +70,10 @@ type meetingDraft struct {
 	Opportunities   []draftOpp `json:"opportunities,omitempty"`
 	Tags            string     `json:"tags,omitempty"`
 	Notes           string     `json:"notes,omitempty"`
+	// Orig is the meeting as it was when the edit began: a restored edit
+	// then writes only what the user changed, not every field of the form
+	// over changes made meanwhile.
+	Orig *data.Meeting `json:"orig,omitempty"`
 }
 
 // draftOpp is an opportunity row as typed.
@@ -324,6 +328,8 @@ func (w *mainWindow) restoreDraft() {
 			// meeting rather than being lost.
 			if orig, err = store.Load[*data.Meeting](w.ctx, st, d.Meeting); errors.Is(err, data.ErrNotFound) {
 				orig, err, d.Meeting = nil, nil, ""
+			} else if err == nil && d.Orig != nil && d.Orig.ID == orig.ID {
+				orig = d.Orig // the edit is of the meeting as it was then
 			}
 		}
 		if err == nil && d.Mission != "" {
@@ -575,7 +581,7 @@ func (f *meetingForm) snapshot() *meetingDraft {
 		Duration: f.duration.Text, Location: f.location.Text, Tags: f.tags.Text, Notes: f.notes.Text,
 		Orgs: f.orgs.picked(), Attendees: f.attendees.picked(), Delegates: f.delegates.picked()}
 	if f.orig != nil {
-		d.Meeting = f.orig.ID
+		d.Meeting, d.Orig = f.orig.ID, f.orig
 	}
 	if i := f.kind.SelectedIndex(); i >= 0 {
 		d.Kind = string(meetingKinds[i])
@@ -938,9 +944,9 @@ func (f *meetingForm) submit() {
 	f.saving = true
 	f.saveBtn.Disable()
 	f.status.SetText(i18n.T("card.capture.saving"))
-	st, edit := f.st, f.orig != nil
+	st, orig := f.st, f.orig
 	w.background(func() {
-		err := saveMeeting(w.ctx, st, m, create, edit)
+		err := saveMeeting(w.ctx, st, m, create, orig)
 		w.update(func() {
 			if w.st != st || f.closed {
 				return
@@ -965,11 +971,12 @@ func (f *meetingForm) submit() {
 	})
 }
 
-// saveMeeting creates the new records a meeting links, then saves it. The
+// saveMeeting creates the new records a meeting links, then saves it (an
+// edit of orig when orig is set). The
 // meeting is checked first, so a meeting that cannot be saved creates
 // nothing; a record created by an earlier, failed attempt is not created
 // again.
-func saveMeeting(ctx context.Context, st *store.Store, m *data.Meeting, create []data.Record, edit bool) error {
+func saveMeeting(ctx context.Context, st *store.Store, m *data.Meeting, create []data.Record, orig *data.Meeting) error {
 	probe := *m
 	if err := data.Prepare(&probe); err != nil {
 		return err
@@ -986,8 +993,11 @@ func saveMeeting(ctx context.Context, st *store.Store, m *data.Meeting, create [
 			return err
 		}
 	}
-	if edit {
-		return st.Update(ctx, m)
+	if orig != nil {
+		// Only what was changed in the form is written: a change made
+		// meanwhile (another screen, sync) to another field stays.
+		_, err := st.UpdateFrom(ctx, orig, m)
+		return err
 	}
 	return st.Create(ctx, m)
 }

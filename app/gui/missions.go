@@ -386,7 +386,7 @@ func (w *mainWindow) editMission(m *data.Mission) {
 			if m == nil {
 				err = st.Create(w.ctx, rec)
 			} else {
-				err = st.Update(w.ctx, rec)
+				_, err = st.UpdateFrom(w.ctx, m, rec)
 			}
 			if err == nil {
 				err = st.SetSetting(w.ctx, settingMission, rec.ID)

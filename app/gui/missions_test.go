@@ -161,3 +161,29 @@ func TestEscAsksBeforeDiscardingTypedChanges(t *testing.T) {
 		t.Fatal("Discard did not close the form")
 	}
 }
+
+// Saving a form writes what was changed in it, not the whole record as it
+// was opened: a change made meanwhile to another field stays.
+func TestEditKeepsChangesMadeMeanwhile(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+	m := w.mission()
+	w.editMission(m)
+	e := missionFormEntries(t, w)
+	// Meanwhile (another screen, or sync) the sector changes.
+	other := *m
+	other.Sector = "Water and energy (updated)"
+	if err := w.st.Update(context.Background(), &other); err != nil {
+		t.Fatal(err)
+	}
+	e[0].SetText("Cleantech mission to Tashkent and Samarqand 2026")
+	w.save()
+	waitFor(t, "the saved mission", func() bool { return w.mission() != nil && strings.Contains(w.mission().Name, "Samarqand") })
+	got, err := store.Load[*data.Mission](context.Background(), w.st, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Cleantech mission to Tashkent and Samarqand 2026" || got.Sector != "Water and energy (updated)" {
+		t.Fatalf("saved name %q, sector %q", got.Name, got.Sector)
+	}
+}

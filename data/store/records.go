@@ -107,6 +107,65 @@ func (s *Store) Update(ctx context.Context, rec data.Record) error {
 	return s.save(ctx, rec, false)
 }
 
+// UpdateFrom saves an edit: orig is the record as the user opened it,
+// edited what they made of it. Only the fields that differ between the two
+// are written, onto the record as it is now — a change made meanwhile to a
+// field the user did not touch (by another screen, or merged by sync) is
+// kept rather than silently reverted. It returns the record as saved.
+func (s *Store) UpdateFrom(ctx context.Context, orig, edited data.Record) (data.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if orig.Kind() != edited.Kind() || orig.Meta().ID != edited.Meta().ID {
+		return nil, data.Errorf(data.ErrInvalid, "an edit of %s cannot become %s %s", orig.Meta().ID, edited.Kind(), edited.Meta().ID)
+	}
+	before, err := data.FieldsOf(orig)
+	if err != nil {
+		return nil, err
+	}
+	after, err := data.FieldsOf(edited)
+	if err != nil {
+		return nil, err
+	}
+	changed := data.Diff(before, after)
+	delete(changed, "updated")
+	delete(changed, "created")
+	raw, err := edited.Meta().ID.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	w := s.newWrite()
+	defer w.discard()
+	cur, err := liveRecord(w.txn, raw)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, wrapNotFound(edited.Meta().ID)
+	}
+	fields, err := data.FieldsOf(cur)
+	if err != nil {
+		return nil, err
+	}
+	fields.Apply(changed)
+	rec, err := fields.Decode(cur.Kind())
+	if err != nil {
+		return nil, err
+	}
+	if err := data.Prepare(rec); err != nil {
+		return nil, err
+	}
+	if err := w.checkRefs(rec); err != nil {
+		return nil, err
+	}
+	if err := w.put(rec, false); err != nil {
+		return nil, err
+	}
+	return rec, w.commit()
+}
+
 func (s *Store) save(ctx context.Context, rec data.Record, create bool) error {
 	if err := ctx.Err(); err != nil {
 		return err

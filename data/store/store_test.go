@@ -512,3 +512,56 @@ func TestSearchBeyondScanLimits(t *testing.T) {
 		}
 	}
 }
+
+// An edit saved with UpdateFrom writes only what the user changed: a field
+// changed meanwhile elsewhere is kept, and a field the user cleared is
+// cleared.
+func TestUpdateFromKeepsChangesMadeMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c := &data.Contact{GivenName: "Ғулом", FamilyName: "Қодиров", Title: "Engineer", Notes: "met in Tashkent", Emails: []string{"g@example.uz"}}
+	if err := st.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	opened := *c // the form opens this copy
+	// Meanwhile another screen (or sync) changes the title.
+	other := *c
+	other.Title = "Chief engineer"
+	if err := st.Update(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	edited := opened
+	edited.Notes = "met in Tashkent; wants a quote"
+	edited.Emails = nil
+	saved, err := st.UpdateFrom(ctx, &opened, &edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load[*data.Contact](ctx, st, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Chief engineer" || got.Notes != "met in Tashkent; wants a quote" || len(got.Emails) != 0 || got.GivenName != "Ғулом" {
+		t.Fatalf("saved %+v", got)
+	}
+	if saved.(*data.Contact).Title != "Chief engineer" {
+		t.Fatalf("returned %+v", saved)
+	}
+	// An edit that breaks a rule is refused and changes nothing.
+	bad := *got
+	bad.Emails = []string{"not an address"}
+	if _, err := st.UpdateFrom(ctx, got, &bad); !errors.Is(err, data.ErrInvalid) {
+		t.Fatalf("invalid edit: %v", err)
+	}
+	// A record deleted meanwhile is not brought back by an edit.
+	if err := st.Delete(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpdateFrom(ctx, got, &edited); !errors.Is(err, data.ErrNotFound) {
+		t.Fatalf("edit of a deleted record: %v", err)
+	}
+}
