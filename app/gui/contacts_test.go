@@ -299,7 +299,7 @@ func TestEditContactInTheForm(t *testing.T) {
 	test.Type(emails, "irina@")
 	w.save() // Ctrl+S
 	top := w.win.Canvas().Overlays().Top()
-	if top == nil || !strings.Contains(allTextDeep(top), "emails") {
+	if top == nil || !strings.Contains(allTextDeep(top), "Check “E-mail”: “irina@” is not a valid e-mail address") {
 		t.Fatalf("no problem shown for the bad address: %q", allTextDeep(top))
 	}
 	if title.Text != "Главный инженер по учёту" {

@@ -1017,13 +1017,11 @@ func (f *meetingForm) showProblem(err error) {
 		focus = field
 		switch {
 		case fe.Kind != data.KindMeeting:
-			msg = err.Error() // a new organization or contact
+			msg = kindLabel(fe.Kind) + ": " + fieldProblem(fe) // a new organization or contact
 		case strings.HasPrefix(fe.Msg, "is required"):
 			msg = i18n.T("capture.error.required", label)
-		case fe.Value != "":
-			msg = label + ": “" + fe.Value + "” " + fe.Msg
 		default:
-			msg = label + ": " + fe.Msg
+			msg = label + ": " + fieldMessage(fe)
 		}
 	}
 	f.problem.SetText(msg)

@@ -428,9 +428,56 @@ func (w *mainWindow) editMission(m *data.Mission) {
 func fieldProblem(err error) string {
 	var fe *data.FieldError
 	if errors.As(err, &fe) {
-		return i18n.T("form.problem", fe.Field, fe.Msg)
+		return i18n.T("form.problem", fieldLabel(fe.Field), fieldMessage(fe))
 	}
 	return err.Error()
+}
+
+// fieldLabel names a record field (its JSON name) in the UI language; a
+// field without a label keeps its name.
+func fieldLabel(name string) string {
+	if k := "field." + name; i18n.Has(k) {
+		return i18n.T("field." + name)
+	}
+	return name
+}
+
+// problems maps the core's validation messages (English, part of the
+// command-line contract) to UI keys; matched by prefix, since some end
+// with the value concerned.
+var problems = []struct{ prefix, key string }{
+	{"is required (YYYY-MM-DD)", "problem.date"},
+	{"is required (an IANA zone", "problem.zone"},
+	{"is required", "problem.required"},
+	{"a given or family name is required", "problem.name"},
+	{"is not a valid e-mail address", "problem.email"},
+	{"is not a phone number", "problem.phone"},
+	{"is not an ISO 3166", "problem.country"},
+	{"is not an IANA time zone", "problem.zone"},
+	{"is not a date", "problem.date"},
+	{"is before the start", "problem.end"},
+	{"is not a web address", "problem.website"},
+	{"is not a language tag", "problem.language"},
+	{"cannot be negative", "problem.negative"},
+}
+
+// fieldMessage is what is wrong with a field, in the UI language when the
+// message is a known one (the value it concerns is quoted).
+func fieldMessage(fe *data.FieldError) string {
+	for _, p := range problems {
+		if strings.HasPrefix(fe.Msg, p.prefix) {
+			if fe.Value != "" {
+				return "“" + fe.Value + "” " + i18n.T(p.key)
+			}
+			// Russian puts a dash between the value and the problem;
+			// without a value there is nothing to separate.
+			return strings.TrimPrefix(i18n.T(p.key), "— ")
+		}
+	}
+	if fe.Value != "" {
+		return "“" + fe.Value + "” " + fe.Msg
+	}
+	return fe.Msg
 }
 
 // splitList reads a comma-separated list, dropping empty items.

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/language"
 
 	"github.com/clusme/fieldbook/app/i18n"
 	"github.com/clusme/fieldbook/data"
@@ -67,7 +68,7 @@ func TestCreateMissionFromTheEmptyScreen(t *testing.T) {
 	// The end before the start is refused, naming the field; the typed
 	// text stays.
 	w.save()
-	if top := w.win.Canvas().Overlays().Top(); top == nil || !strings.Contains(allTextDeep(top), "end") {
+	if top := w.win.Canvas().Overlays().Top(); top == nil || !strings.Contains(allTextDeep(top), "Check “Last day”: “2027-04-10” is before the first day") {
 		t.Fatalf("no problem shown: %q", allTextDeep(w.win.Canvas().Overlays().Top()))
 	}
 	if e[0].Text != "Samarqand cleantech 2027" {
@@ -185,5 +186,22 @@ func TestEditKeepsChangesMadeMeanwhile(t *testing.T) {
 	}
 	if got.Name != "Cleantech mission to Tashkent and Samarqand 2026" || got.Sector != "Water and energy (updated)" {
 		t.Fatalf("saved name %q, sector %q", got.Name, got.Sector)
+	}
+}
+
+// Form problems are in the UI language: the field's label and the known
+// messages are translated, the value quoted.
+func TestFieldProblemsAreTranslated(t *testing.T) {
+	defer i18n.SetLanguage(language.English)
+	c := &data.Contact{GivenName: "Ғулом", Emails: []string{"g@"}}
+	err := c.Validate()
+	i18n.SetLanguage(language.Finnish)
+	if got, want := fieldProblem(err), "Tarkista ”Sähköposti”: “g@” ei ole kelvollinen sähköpostiosoite"; got != want {
+		t.Errorf("fi: %q, want %q", got, want)
+	}
+	i18n.SetLanguage(language.Russian)
+	m := &data.Mission{Name: "X", Country: "UZ", Start: "2026-05-18", End: "2026-05-22"}
+	if got, want := fieldProblem(m.Validate()), "Проверьте «Часовой пояс»: нужен часовой пояс, например Africa/Johannesburg"; got != want {
+		t.Errorf("ru: %q, want %q", got, want)
 	}
 }

@@ -90,6 +90,12 @@ func Language() string {
 	return current
 }
 
+// Has says whether key has a translation (in English at least).
+func Has(key string) bool {
+	_, ok := Catalogs()["en"][key]
+	return ok
+}
+
 // T translates key into the current language, formatting args with fmt
 // verbs when given. A key missing in the language falls back to English,
 // and a key missing everywhere shows itself (a test keeps that from
