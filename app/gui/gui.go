@@ -9,6 +9,8 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
+	"os"
+	"runtime/debug"
 
 	"github.com/clusme/fieldbook/app/cli"
 	"github.com/clusme/fieldbook/resources"
@@ -21,6 +23,13 @@ const AppID = "eu.clusme.fieldbook"
 // applied (see settings.go), and blocks until the app quits; the store is
 // closed before it returns.
 func Run(a fyne.App, opt cli.GUIOptions) error {
+	// The app runs all day on a laptop beside other programs. Go lets the
+	// heap grow to twice the live data between collections; loading a
+	// big list makes short-lived garbage, so a soft limit keeps the
+	// footprint near what is in use (GOMEMLIMIT, if set, wins).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(guiMemoryLimit)
+	}
 	a.SetIcon(fyne.NewStaticResource("icon.png", resources.Icon()))
 	w := openMainWindow(a, opt)
 	w.win.Show()
@@ -29,6 +38,10 @@ func Run(a fyne.App, opt cli.GUIOptions) error {
 	w.close()
 	return nil
 }
+
+// guiMemoryLimit is the Go heap the GUI aims to stay under (a soft limit:
+// the collector works harder near it, it never fails an allocation).
+const guiMemoryLimit = 96 << 20
 
 // prefLanguage is the language chosen in Settings ("fi"); "" follows the
 // OS. --lang overrides it for one run.
