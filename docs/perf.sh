@@ -46,14 +46,22 @@ gui_row() {
 	done
 	t1=$(date +%s.%N)
 	sleep 5
-	local rss
+	local rss anon rss2 anon2
 	rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+	anon=$(awk '/RssAnon/ {print $2}' /proc/$pid/status)
+	# Then the Contacts & organizations screen (the tab at 95,286 in the
+	# 1280×800 English layout), which loads a row per contact.
+	DISPLAY=$display xdotool mousemove 95 286 click 1 >/dev/null 2>&1 || true
+	sleep 10
+	rss2=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+	anon2=$(awk '/RssAnon/ {print $2}' /proc/$pid/status)
 	kill $pid $xvfb 2>/dev/null || true
 	wait $pid $xvfb 2>/dev/null || true
-	echo "$(echo "$t1 - $t0" | bc) $rss"
+	echo "$(echo "$t1 - $t0" | bc) $rss $anon $rss2 $anon2"
 }
-read -r gui_small_s gui_small_kb < <(gui_row "$small")
-read -r gui_big_s gui_big_kb < <(gui_row "$big")
+read -r gui_small_s gui_small_kb gui_small_anon gui_small_kb2 gui_small_anon2 < <(gui_row "$small")
+read -r gui_big_s gui_big_kb gui_big_anon gui_big_kb2 gui_big_anon2 < <(gui_row "$big")
+contactsout=$(go test -tags migrated_fynedo -run '^$' -bench 'ContactRows' -benchtime 5x ./app/gui/ 2>&1)
 
 benchout=$(go test -run '^$' -bench 'Open|DurableSave|SearchKeystroke' -benchtime 5x ./data/store/ 2>&1)
 save=$(go test -run '^$' -bench 'DurableSave' -benchtime 3000x ./data/store/ 2>&1 | grep '^BenchmarkDurableSave')
@@ -122,9 +130,12 @@ with notes, follow-ups; multilingual Latin and Cyrillic names).
 | Durable save (fsync before return), p50 / p99 | $(metric "$save" p50-ms) ms / $(metric "$save" p99-ms) ms | p99 ≤ 5 ms | \`go test -bench DurableSave -benchtime 3000x ./data/store\` |
 | Search per keystroke over 100k, p50 / p95 (59 queries: 8 words typed letter by letter, Latin and Cyrillic, 1–2 words) | $(metric "$search" p50-ms) ms / $(metric "$search" p95-ms) ms | p95 ≤ 10 ms | \`go test -bench SearchKeystroke ./data/store\` |
 | GUI start to window shown, sample | $(ms "$gui_small_s") ms | ≤ 1.5 s | \`docs/perf.sh\` (real binary under Xvfb, xdotool) |
-| GUI RSS 5 s after start, lists filled, sample | $(mb "$gui_small_kb") MB | ≤ 200 MB | same |
+| GUI RSS 5 s after start, lists filled, sample | $(mb "$gui_small_kb") MB (own, anonymous: $(mb "$gui_small_anon") MB) | ≤ 200 MB | same |
+| GUI RSS after opening Contacts & organizations, sample | $(mb "$gui_small_kb2") MB (anonymous: $(mb "$gui_small_anon2") MB) | ≤ 200 MB | same |
 | GUI start to window shown, 100k | $(ms "$gui_big_s") ms | ≤ 1.5 s | same |
-| GUI RSS 5 s after start, 100k | $(mb "$gui_big_kb") MB | ≤ 200 MB | same |
+| GUI RSS 5 s after start, 100k | $(mb "$gui_big_kb") MB (anonymous: $(mb "$gui_big_anon") MB) | ≤ 200 MB | same |
+| GUI RSS after opening Contacts & organizations, 100k (40k contact rows loaded) | $(mb "$gui_big_kb2") MB (anonymous: $(mb "$gui_big_anon2") MB) | ≤ 200 MB | same |
+| Contacts screen: load, fold and sort the rows of $(metric "$contactsout" rows) contacts (10k-record store) | $(echo "$(metric "$contactsout" ns/op) / 1000000" | bc) ms | — | \`go test -tags migrated_fynedo -bench ContactRows ./app/gui\` |
 | Company brochure PDF (1 page, QR code, Russian) | $(pdfms BenchmarkBrochure) ms | — | \`go test -bench Brochure -benchtime 10x ./data/report\` |
 | Delegation catalogue PDF, 30 member companies (~32 pages) | $(pdfms BenchmarkCatalogue30) ms | — | \`go test -bench Catalogue30 -benchtime 10x ./data/report\` |
 | Follow-up list PDF, 1,000 rows | $(pdfms BenchmarkFollowUpList1000) ms | — | \`go test -bench FollowUpList1000 -benchtime 10x ./data/report\` |
@@ -191,6 +202,7 @@ $(echo "$xout" | grep -E '^Benchmark')
 $(echo "$cardout" | grep -E '^Benchmark')
 $(echo "$qrout" | grep -E '^Benchmark')
 $(echo "$unlockout" | grep -E '^Benchmark')
+$(echo "$contactsout" | grep -E '^Benchmark')
 \`\`\`
 MD
 echo "wrote docs/PERFORMANCE.md"

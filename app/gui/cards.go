@@ -82,10 +82,9 @@ func (w *mainWindow) myCardDialog(p data.Profile, img image.Image) {
 
 // editMyCard is the form for my own card.
 func (w *mainWindow) editMyCard(p data.Profile) {
-	entry := func(v, placeholder string) *widget.Entry {
-		e := widget.NewEntry()
+	entry := func(v, placeholder string) *entry {
+		e := w.newEntry() // Esc and typing as activity, like every form
 		e.SetText(v)
-		e.OnChanged = func(string) { w.touch() }
 		e.SetPlaceHolder(placeholder)
 		return e
 	}
@@ -113,6 +112,8 @@ func (w *mainWindow) editMyCard(p data.Profile) {
 			Email: email.Text, Phone: phone.Text, Mobile: mobile.Text, Website: website.Text, Address: address.Text}
 		w.saveMyCard(np, nil)
 	}, w.win)
+	// Ctrl+S submits (when the form is valid), Esc cancels.
+	d.SetOnClosed(w.pushForm(&form{save: d.Submit, cancel: d.Hide}))
 	d.Resize(fyne.NewSize(520, 560))
 	d.Show()
 }
@@ -133,6 +134,9 @@ func (w *mainWindow) saveMyCard(p data.Profile, done func(error)) {
 				ed.SetOnClosed(func() { w.editMyCard(p) })
 				ed.Show()
 				return
+			}
+			if w.settingsScr != nil {
+				w.settingsScr.loadProfile() // Settings shows the profile too
 			}
 			if done == nil {
 				w.showMyCard()

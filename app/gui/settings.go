@@ -378,14 +378,6 @@ func newSettingsScreen(w *mainWindow) *settingsScreen {
 	// also reachable from the Security menu.
 	s.autoLock = widget.NewLabel("")
 	changeLock := widget.NewButton(i18n.T("settings.change"), w.askAutoLock)
-	// The dialog tells no one when it saves; the preferences do.
-	w.app.Preferences().AddChangeListener(func() {
-		w.update(func() {
-			if w.settingsScr == s {
-				s.showAutoLock()
-			}
-		})
-	})
 
 	// My profile.
 	f := &s.profileFields
@@ -400,12 +392,10 @@ func newSettingsScreen(w *mainWindow) *settingsScreen {
 	s.profileMsg = widget.NewLabel("")
 	s.profileMsg.Wrapping = fyne.TextWrapWord
 	s.editProfile = widget.NewButtonWithIcon(i18n.T("settings.profile.edit"), theme.DocumentCreateIcon(), func() {
-		w.editMyCard(s.profile)
-		s.afterDialogs(s.loadProfile)
+		w.editMyCard(s.profile) // saving it reloads the summary here
 	})
 	s.showCard = widget.NewButtonWithIcon(i18n.T("settings.profile.show"), theme.AccountIcon(), func() {
 		w.showMyCard()
-		s.afterDialogs(s.loadProfile)
 	})
 	s.editProfile.Disable()
 	s.showCard.Disable()
@@ -628,50 +618,4 @@ func (s *settingsScreen) showProfile() {
 		s.editProfile.Disable()
 		s.showCard.Disable()
 	}
-}
-
-// afterDialogs runs fn on the UI goroutine each time the dialogs over the
-// window close: my card is edited and shown in dialogs of cards.go, which
-// report back to no one. Saving the form closes it, stores the card in
-// the background and then shows it in a dialog of its own, so fn may run
-// before the save and then again after the card is closed; watching stops
-// once no dialog has been open for a while (or none ever opens: the store
-// failed, say).
-func (s *settingsScreen) afterDialogs(fn func()) {
-	w := s.w
-	done := make(chan struct{})
-	seen, wasOpen, finished := false, false, false
-	start, lastOpen := time.Now(), time.Time{}
-	check := func() {
-		if finished {
-			return
-		}
-		if w.win.Canvas().Overlays().Top() != nil {
-			seen, wasOpen, lastOpen = true, true, time.Now()
-			return
-		}
-		if wasOpen {
-			wasOpen = false
-			fn()
-		}
-		if (seen && time.Since(lastOpen) > 2*time.Second) || (!seen && time.Since(start) > 10*time.Second) {
-			finished = true
-			close(done)
-		}
-	}
-	check() // the edit form is open already
-	go func() {
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-w.ctx.Done():
-				return
-			case <-done:
-				return
-			case <-t.C:
-				w.update(check)
-			}
-		}
-	}()
 }

@@ -110,6 +110,16 @@ func newMainWindow(a fyne.App, opt cli.GUIOptions) *mainWindow {
 	w.touch()
 	w.watchIdle()
 	w.mainView = w.buildMain()
+	// The auto-lock dialog tells no one when it saves; the preferences do.
+	// Registered once per window (Fyne has no way to remove a listener),
+	// for whichever Settings screen the current language built.
+	a.Preferences().AddChangeListener(func() {
+		w.update(func() {
+			if w.settingsScr != nil {
+				w.settingsScr.showAutoLock()
+			}
+		})
+	})
 	w.shortcuts()
 	w.win.SetMainMenu(w.menu())
 	w.win.SetOnDropped(w.dropped)
@@ -544,7 +554,11 @@ func (w *mainWindow) setMission(i int) {
 		w.missionSelect.SetSelectedIndex(i)
 	}
 	st, id := w.st, w.missions[i].ID
-	w.background(func() { _ = st.SetSetting(w.ctx, settingMission, id) })
+	w.background(func() {
+		if err := st.SetSetting(w.ctx, settingMission, id); err != nil {
+			w.update(func() { w.showError(err) }) // a full disk, say: never silent
+		}
+	})
 	w.currentScreen().load()
 }
 
