@@ -74,7 +74,7 @@ unit:
 # Each fuzz target briefly; found inputs land in the package's testdata/fuzz
 # and are rerun by every plain go test. FUZZTIME=2m for a longer hunt.
 FUZZTIME ?= 5s
-FUZZ_TARGETS := ./data:FuzzSetField ./data/sample:FuzzParse ./data/hlc:FuzzParse ./data/locale:FuzzFoldTokens ./data/exchange:FuzzImportCSV ./data/exchange:FuzzImportXLSX ./data/exchange:FuzzImportJSON ./data/card:FuzzParse ./data/card:FuzzFormat ./data/card/qr:FuzzDecodeReader ./data/vault:FuzzRestore ./data/store:FuzzRestoreStream
+FUZZ_TARGETS := ./data:FuzzSetField ./data/sample:FuzzParse ./data/hlc:FuzzParse ./data/locale:FuzzFoldTokens ./data/exchange:FuzzImportCSV ./data/exchange:FuzzImportXLSX ./data/exchange:FuzzImportJSON ./data/seminar:FuzzImportAgenda ./data/card:FuzzParse ./data/card:FuzzFormat ./data/card/qr:FuzzDecodeReader ./data/vault:FuzzRestore ./data/store:FuzzRestoreStream
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

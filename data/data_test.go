@@ -72,6 +72,13 @@ func validRecord(k Kind) Record {
 			Opportunities: []Opportunity{{Title: "Hoist cylinders", Value: 120000, Currency: "EUR"}},
 			Interest:      InterestHot,
 		}
+	case KindSeminar:
+		return &Seminar{
+			Base:    Base{ID: DeterministicID(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), "test:seminar")},
+			Mission: testMissionID, Name: "Richards Bay B2B", Venue: "Mhlathuze Conference Centre",
+			Date: "2026-03-11", TimeZone: "Africa/Johannesburg", FirstSlot: "09:00", SlotMinutes: 20,
+			Slots: 10, Tables: 6, Breaks: []Break{{After: 4, Minutes: 20, Label: "Coffee"}}, Notes: "Main hall",
+		}
 	case KindFollowUp:
 		return &FollowUp{
 			Base:  Base{ID: DeterministicID(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), "test:followup")},
@@ -417,7 +424,7 @@ func TestNew(t *testing.T) {
 func TestLabelsAndSearchText(t *testing.T) {
 	want := map[Kind]string{
 		KindMission: "Richards Bay plant visits", KindOrg: "Hydroset Oy", KindContact: "Ғулом Қодиров",
-		KindMeeting: "Plant visit: haulers", KindFollowUp: "Send offer", KindAttachment: "brochure.pdf",
+		KindMeeting: "Plant visit: haulers", KindSeminar: "Richards Bay B2B", KindFollowUp: "Send offer", KindAttachment: "brochure.pdf",
 	}
 	for _, k := range Kinds {
 		r := validRecord(k)
@@ -689,6 +696,11 @@ func TestFieldsDiffApplyRoundTrip(t *testing.T) {
 			m.Opportunities = nil
 			m.Interest = InterestWarm
 			m.Confidentiality = Private
+		},
+		KindSeminar: func(r Record) {
+			s := r.(*Seminar)
+			s.Breaks = append(s.Breaks, Break{After: 7, Minutes: 60, Label: "Lunch"})
+			s.Tables = 8
 		},
 		KindFollowUp: func(r Record) {
 			f := r.(*FollowUp)
@@ -1005,7 +1017,7 @@ func TestParseKind(t *testing.T) {
 		"org": KindOrg, "orgs": KindOrg, "organization": KindOrg, "organizations": KindOrg,
 		"organisation": KindOrg, "organisations": KindOrg, "ORGS": KindOrg,
 		"contact": KindContact, "contacts": KindContact,
-		"meeting": KindMeeting, "meetings": KindMeeting,
+		"meeting": KindMeeting, "meetings": KindMeeting, "seminar": KindSeminar, "Seminars": KindSeminar,
 		"followup": KindFollowUp, "followups": KindFollowUp, "follow-up": KindFollowUp, "follow-ups": KindFollowUp,
 		"attachment": KindAttachment, "attachments": KindAttachment,
 	}

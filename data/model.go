@@ -14,12 +14,13 @@ const (
 	KindOrg        Kind = "org"
 	KindContact    Kind = "contact"
 	KindMeeting    Kind = "meeting"
+	KindSeminar    Kind = "seminar"
 	KindFollowUp   Kind = "followup"
 	KindAttachment Kind = "attachment"
 )
 
 // Kinds lists every record kind in display order.
-var Kinds = []Kind{KindMission, KindOrg, KindContact, KindMeeting, KindFollowUp, KindAttachment}
+var Kinds = []Kind{KindMission, KindOrg, KindContact, KindMeeting, KindSeminar, KindFollowUp, KindAttachment}
 
 // ParseKind accepts the singular and plural forms used on the command line.
 func ParseKind(s string) (Kind, error) {
@@ -32,12 +33,14 @@ func ParseKind(s string) (Kind, error) {
 		return KindContact, nil
 	case "meeting", "meetings":
 		return KindMeeting, nil
+	case "seminar", "seminars":
+		return KindSeminar, nil
 	case "followup", "followups", "follow-up", "follow-ups":
 		return KindFollowUp, nil
 	case "attachment", "attachments":
 		return KindAttachment, nil
 	}
-	return "", Errorf(ErrInvalid, "unknown record type %q (want missions, orgs, contacts, meetings, followups or attachments)", s)
+	return "", Errorf(ErrInvalid, "unknown record type %q (want missions, orgs, contacts, meetings, seminars, followups or attachments)", s)
 }
 
 // Confidentiality says who may see a record: the whole delegation, the
@@ -100,6 +103,8 @@ func New(k Kind) (Record, error) {
 		return &Contact{}, nil
 	case KindMeeting:
 		return &Meeting{}, nil
+	case KindSeminar:
+		return &Seminar{}, nil
 	case KindFollowUp:
 		return &FollowUp{}, nil
 	case KindAttachment:
@@ -271,6 +276,51 @@ type Meeting struct {
 	Tags          []string      `json:"tags,omitempty"`
 	Opportunities []Opportunity `json:"opportunities,omitempty"`
 	Interest      Interest      `json:"interest,omitempty"`
+	// Seminar, Table and Slot place a meeting on a B2B seminar's agenda
+	// (Slot and Table count from 1); Status and Outcome are what the
+	// delegate records during the seminar.
+	Seminar ID            `json:"seminar,omitempty"`
+	Table   int           `json:"table,omitempty"`
+	Slot    int           `json:"slot,omitempty"`
+	Status  MeetingStatus `json:"status,omitempty"`
+	Outcome Outcome       `json:"outcome,omitempty"`
+}
+
+// MeetingStatus is what became of a scheduled meeting. Empty means
+// scheduled: meetings logged after the fact never had a status.
+type MeetingStatus string
+
+const (
+	MeetingScheduled MeetingStatus = "scheduled"
+	MeetingHeld      MeetingStatus = "held"
+	MeetingNoShow    MeetingStatus = "no_show"
+	MeetingCancelled MeetingStatus = "cancelled"
+	MeetingMoved     MeetingStatus = "moved"
+)
+
+// MeetingStatuses lists the statuses in the order the UI offers them.
+var MeetingStatuses = []MeetingStatus{MeetingScheduled, MeetingHeld, MeetingNoShow, MeetingCancelled, MeetingMoved}
+
+// Outcome is the result of a B2B meeting as the delegate sums it up.
+type Outcome string
+
+const (
+	OutcomeCooperation     Outcome = "cooperation_possible"
+	OutcomeFollowUpMeeting Outcome = "follow_up_meeting"
+	OutcomeOfferRequested  Outcome = "offer_requested"
+	OutcomeNoInterest      Outcome = "no_interest"
+	OutcomeOther           Outcome = "other"
+)
+
+// Outcomes lists the outcomes in the order the UI offers them.
+var Outcomes = []Outcome{OutcomeCooperation, OutcomeFollowUpMeeting, OutcomeOfferRequested, OutcomeNoInterest, OutcomeOther}
+
+// EffectiveStatus is the meeting's status, scheduled when none was set.
+func (m *Meeting) EffectiveStatus() MeetingStatus {
+	if m.Status == "" {
+		return MeetingScheduled
+	}
+	return m.Status
 }
 
 // Opportunity is a business lead discussed in a meeting.
@@ -300,6 +350,43 @@ func (m *Meeting) Local() time.Time {
 		return m.Start.In(loc)
 	}
 	return m.Start
+}
+
+// Seminar is a B2B matchmaking seminar of a mission: back-to-back slots at
+// numbered tables, where delegates meet host companies. Its agenda is the
+// mission's meetings that name it (Meeting.Seminar, Slot, Table).
+type Seminar struct {
+	Base
+	Mission  ID     `json:"mission"`
+	Name     string `json:"name"`
+	Venue    string `json:"venue,omitempty"`
+	Date     Date   `json:"date"`
+	TimeZone string `json:"tz"` // IANA zone of the venue
+	// FirstSlot is the local start of slot 1, "HH:MM"; every slot lasts
+	// SlotMinutes, and Breaks push the slots after them back.
+	FirstSlot   string  `json:"first_slot"`
+	SlotMinutes int     `json:"slot_minutes"`
+	Slots       int     `json:"slots"`
+	Tables      int     `json:"tables"`
+	Breaks      []Break `json:"breaks,omitempty"`
+	Notes       string  `json:"notes,omitempty"`
+}
+
+// Break is a pause of Minutes after slot After (coffee, lunch).
+type Break struct {
+	After   int    `json:"after"`
+	Minutes int    `json:"minutes"`
+	Label   string `json:"label,omitempty"`
+}
+
+func (*Seminar) Kind() Kind      { return KindSeminar }
+func (s *Seminar) Label() string { return s.Name }
+func (s *Seminar) SearchText() []Weighted {
+	return []Weighted{
+		{s.Name, WeightName},
+		{s.Venue, WeightField},
+		{s.Notes, WeightText},
+	}
 }
 
 // Status of a follow-up.

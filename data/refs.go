@@ -36,6 +36,9 @@ func Refs(rec Record) []Ref {
 		add("orgs", KindOrg, r.Orgs...)
 		add("attendees", KindContact, r.Attendees...)
 		add("delegates", KindContact, r.Delegates...)
+		add("seminar", KindSeminar, r.Seminar)
+	case *Seminar:
+		add("mission", KindMission, r.Mission)
 	case *FollowUp:
 		add("mission", KindMission, r.Mission)
 		add("meeting", KindMeeting, r.Meeting)

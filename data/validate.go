@@ -141,6 +141,10 @@ func normalize(rec Record) {
 			r.MeetingKind = MeetingOther
 		}
 		r.Start = r.Start.UTC()
+	case *Seminar:
+		r.Name = strings.TrimSpace(r.Name)
+		r.FirstSlot = strings.TrimSpace(r.FirstSlot)
+		r.Venue = strings.TrimSpace(r.Venue)
 	case *FollowUp:
 		r.Title = strings.TrimSpace(r.Title)
 		if r.Status == "" {
@@ -365,6 +369,35 @@ func (m *Meeting) Validate() error {
 			return fieldErr(k, "opportunities", o.Currency, "currency must be an ISO 4217 code such as EUR")
 		}
 	}
+	switch m.Status {
+	case "", MeetingScheduled, MeetingHeld, MeetingNoShow, MeetingCancelled, MeetingMoved:
+	default:
+		return fieldErr(k, "status", string(m.Status), "must be scheduled, held, no_show, cancelled or moved")
+	}
+	switch m.Outcome {
+	case "", OutcomeCooperation, OutcomeFollowUpMeeting, OutcomeOfferRequested, OutcomeNoInterest, OutcomeOther:
+	default:
+		return fieldErr(k, "outcome", string(m.Outcome), "must be cooperation_possible, follow_up_meeting, offer_requested, no_interest or other")
+	}
+	if m.Seminar == "" {
+		// A slot and table only mean something on a seminar's agenda.
+		if m.Slot != 0 {
+			return fieldErr(k, "slot", fmt.Sprint(m.Slot), "needs a seminar")
+		}
+		if m.Table != 0 {
+			return fieldErr(k, "table", fmt.Sprint(m.Table), "needs a seminar")
+		}
+	} else {
+		if m.Slot < 1 {
+			return fieldErr(k, "slot", fmt.Sprint(m.Slot), "must be 1 or more on a seminar's agenda")
+		}
+		if m.Table < 1 {
+			return fieldErr(k, "table", fmt.Sprint(m.Table), "must be 1 or more on a seminar's agenda")
+		}
+	}
+	if err := checkIDs(k, "seminar", m.Seminar); err != nil {
+		return err
+	}
 	if err := checkIDs(k, "mission", m.Mission); err != nil {
 		return err
 	}
@@ -375,6 +408,75 @@ func (m *Meeting) Validate() error {
 		return err
 	}
 	return checkIDs(k, "delegates", m.Delegates...)
+}
+
+// ParseClock reads a wall-clock time "HH:MM" (24-hour) as minutes after
+// midnight.
+func ParseClock(s string) (int, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, Errorf(ErrInvalid, "time of day %q is not HH:MM", s)
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+// Limits of a seminar's day.
+const (
+	MinSlotMinutes = 5
+	MaxSlotMinutes = 240
+	MaxSlots       = 100
+	MaxTables      = 500
+)
+
+func (s *Seminar) Validate() error {
+	k := s.Kind()
+	if err := required(k, "mission", string(s.Mission)); err != nil {
+		return err
+	}
+	if err := required(k, "name", s.Name); err != nil {
+		return err
+	}
+	if err := checkDate(k, "date", s.Date, true); err != nil {
+		return err
+	}
+	if err := checkZone(k, "tz", s.TimeZone); err != nil {
+		return err
+	}
+	first, err := ParseClock(s.FirstSlot)
+	if s.FirstSlot == "" {
+		return fieldErr(k, "first_slot", "", "is required (HH:MM)")
+	}
+	if err != nil {
+		return fieldErr(k, "first_slot", s.FirstSlot, "is not a time of day (HH:MM)")
+	}
+	if s.SlotMinutes < MinSlotMinutes || s.SlotMinutes > MaxSlotMinutes {
+		return fieldErr(k, "slot_minutes", fmt.Sprint(s.SlotMinutes), fmt.Sprintf("must be between %d and %d minutes", MinSlotMinutes, MaxSlotMinutes))
+	}
+	if s.Slots < 1 || s.Slots > MaxSlots {
+		return fieldErr(k, "slots", fmt.Sprint(s.Slots), fmt.Sprintf("must be between 1 and %d", MaxSlots))
+	}
+	if s.Tables < 1 || s.Tables > MaxTables {
+		return fieldErr(k, "tables", fmt.Sprint(s.Tables), fmt.Sprintf("must be between 1 and %d", MaxTables))
+	}
+	end := first + s.Slots*s.SlotMinutes
+	after := map[int]bool{}
+	for _, b := range s.Breaks {
+		if b.After < 1 || b.After >= s.Slots {
+			return fieldErr(k, "breaks", fmt.Sprint(b.After), fmt.Sprintf("a break comes after a slot from 1 to %d", s.Slots-1))
+		}
+		if after[b.After] {
+			return fieldErr(k, "breaks", fmt.Sprint(b.After), "has two breaks after the same slot")
+		}
+		after[b.After] = true
+		if b.Minutes < 1 || b.Minutes > 12*60 {
+			return fieldErr(k, "breaks", fmt.Sprint(b.Minutes), "a break lasts from 1 to 720 minutes")
+		}
+		end += b.Minutes
+	}
+	if end > 24*60 {
+		return fieldErr(k, "slots", fmt.Sprint(s.Slots), "the last slot would end after midnight")
+	}
+	return checkIDs(k, "mission", s.Mission)
 }
 
 func (f *FollowUp) Validate() error {

@@ -76,7 +76,7 @@ func commands() []command {
 		{name: "version", help: "print the version", noStore: true, run: cmdVersion},
 		{name: "demo", args: "[--scale N] [--seed S]", help: "load the sample missions (idempotent); --scale adds N synthetic records", run: cmdDemo},
 		{name: "stats", args: "[--json]", help: "number of records of each type", run: cmdStats},
-		{name: "list", args: "missions|orgs|contacts|meetings|followups [--mission ID] [--org ID] [--status S] [--owner NAME] [--json]", help: "list records", run: cmdList},
+		{name: "list", args: "missions|orgs|contacts|meetings|seminars|followups [--mission ID] [--org ID] [--status S] [--owner NAME] [--json]", help: "list records", run: cmdList},
 		{name: "show", args: "ID [--json]", help: "show one record", run: cmdShow},
 		{name: "search", args: "QUERY [--limit N] [--json]", help: "search all records (case and accents ignored)", run: cmdSearch},
 		{name: "add", args: "mission|org|contact|meeting|followup [flags]", help: "create a record; prints its ID last", run: cmdAdd},
@@ -94,6 +94,11 @@ func commands() []command {
 		{name: "report", args: "--mission ID [--lang L] --out FILE.pdf", help: "what the mission achieved: meetings, opportunities, follow-ups, with charts", run: docCommand("report", "mission", report.Report)},
 		{name: "export", args: "followups|contacts|all --format csv|xlsx|ics|vcf|json|pdf --out FILE [--mission ID] [--status S] [--owner NAME] [--due-from D] [--due-to D] [--include-private] [--sep ,|;]", help: "export follow-ups (CSV, Excel, iCalendar, PDF), contacts (CSV, Excel, vCard) or everything (JSON)", run: cmdExport},
 		{name: "import", args: "FILE [--mission ID] [--map COLUMN=FIELD]... [--dry-run] [--json]", help: "import a participant or agenda list (CSV, Excel) or a Fieldbook JSON export", run: cmdImport},
+		{name: "seminar", args: "add --mission ID --name N --date DATE --start HH:MM --slots N --slot-minutes M --tables T [--venue V] [--tz ZONE] [--break AFTER:MINUTES[:LABEL]]... | " +
+			"schedule --seminar ID --slot N|HH:MM --table T --delegate ID --with ID... [--title T] | move --meeting ID --slot N --table T | " +
+			"outcome --meeting ID [--status held|no_show|cancelled|moved] [--outcome O] [--notes N] [--followup TITLE|-] [--due DATE] [--owner NAME] | " +
+			"agenda --seminar ID [--delegate ID] [--out FILE.pdf] [--json] | import --seminar ID FILE [--dry-run] [--json]",
+			help: "B2B seminars: slots and tables, agenda meetings without double-booking, outcomes and follow-ups, agenda PDFs, agenda import", run: cmdSeminar},
 	}
 }
 

@@ -39,18 +39,18 @@ func mustOK(t *testing.T, r result) result {
 func TestDemoStatsListShow(t *testing.T) {
 	dir := t.TempDir()
 	r := mustOK(t, fb(t, dir, "demo"))
-	if !strings.Contains(r.stdout, "128 records created") {
+	if !strings.Contains(r.stdout, "129 records created") {
 		t.Fatalf("demo: %s", r.stdout)
 	}
 	r = mustOK(t, fb(t, dir, "demo"))
-	if !strings.Contains(r.stdout, "0 records created, 128 already present") {
+	if !strings.Contains(r.stdout, "0 records created, 129 already present") {
 		t.Fatalf("second demo is not idempotent: %s", r.stdout)
 	}
 	var stats map[string]int
 	if err := json.Unmarshal([]byte(mustOK(t, fb(t, dir, "stats", "--json")).stdout), &stats); err != nil {
 		t.Fatal(err)
 	}
-	if stats["mission"] != 2 || stats["meeting"] != 28 || stats["followup"] != 33 || stats["org"] != 23 || stats["contact"] != 42 {
+	if stats["mission"] != 2 || stats["meeting"] != 28 || stats["followup"] != 33 || stats["org"] != 23 || stats["contact"] != 42 || stats["seminar"] != 1 {
 		t.Fatalf("stats %v", stats)
 	}
 	var missions []map[string]any

@@ -50,7 +50,7 @@ func TestExportAndImportCommands(t *testing.T) {
 	mustOK(t, fb(t, dir, "export", "all", "--format", "json", "--include-private", "--out", all))
 	empty := t.TempDir()
 	first := mustOK(t, fb(t, empty, "import", all))
-	if !strings.Contains(first.stdout, "create 128") {
+	if !strings.Contains(first.stdout, "create 129") {
 		t.Fatalf("first JSON import: %s", first.stdout)
 	}
 	second := mustOK(t, fb(t, empty, "import", all))

@@ -89,7 +89,7 @@ func cmdDemo(e *env, args []string) error {
 
 func cmdList(e *env, args []string) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	mission := fs.String("mission", "", "only this mission's meetings or follow-ups")
+	mission := fs.String("mission", "", "only this mission's meetings, seminars or follow-ups")
 	org := fs.String("org", "", "only this organization's contacts, meetings or follow-ups")
 	status := fs.String("status", "", "follow-ups with this status (open, in_progress, done, dropped)")
 	owner := fs.String("owner", "", "follow-ups of this owner")
@@ -100,7 +100,7 @@ func cmdList(e *env, args []string) error {
 		return e.help(err)
 	}
 	if len(pos) != 1 {
-		return usagef("list: say what to list: missions, orgs, contacts, meetings or followups")
+		return usagef("list: say what to list: missions, orgs, contacts, meetings, seminars or followups")
 	}
 	kind, err := data.ParseKind(pos[0])
 	if err != nil {
@@ -108,7 +108,7 @@ func cmdList(e *env, args []string) error {
 	}
 	// A filter that does not apply to the kind is a mistake, not a no-op.
 	applies := map[string][]data.Kind{
-		"mission": {data.KindMeeting, data.KindFollowUp},
+		"mission": {data.KindMeeting, data.KindSeminar, data.KindFollowUp},
 		"org":     {data.KindContact, data.KindMeeting, data.KindFollowUp},
 		"status":  {data.KindFollowUp},
 		"owner":   {data.KindFollowUp},
@@ -149,6 +149,8 @@ func cmdList(e *env, args []string) error {
 		locale.SortFunc(locale.NewCollator(e.lang), recs, sortName)
 	case data.KindMission:
 		locale.SortFunc(locale.NewCollator(e.lang), recs, func(r data.Record) string { return string(r.(*data.Mission).Start) + " " + r.Label() })
+	case data.KindSeminar:
+		sort.SliceStable(recs, func(i, j int) bool { return recs[i].(*data.Seminar).Date < recs[j].(*data.Seminar).Date })
 	case data.KindMeeting:
 		// Listed by mission they come in time order from the index; across
 		// missions, sort them the same way.
@@ -172,7 +174,7 @@ func cmdList(e *env, args []string) error {
 }
 
 // recordJSON is a record as --json prints it: its fields, preceded by
-// "type" (mission, org, contact, meeting, followup, attachment) so a script
+// "type" (mission, org, contact, meeting, seminar, followup, attachment) so a script
 // can tell what it got.
 func recordJSON(r data.Record) (json.RawMessage, error) {
 	b, err := json.Marshal(r)
@@ -201,6 +203,8 @@ func summary(r data.Record) string {
 		return strings.TrimSpace(fmt.Sprintf("%s  %s", x.Label(), x.Title))
 	case *data.Meeting:
 		return fmt.Sprintf("%s %s  %-11s  %s", x.Local().Format("2006-01-02 15:04"), x.Local().Format("MST"), x.MeetingKind, x.Title)
+	case *data.Seminar:
+		return fmt.Sprintf("%s %s  %d slots × %d min, %d tables  %s (%s)", x.Date, x.FirstSlot, x.Slots, x.SlotMinutes, x.Tables, x.Name, x.TimeZone)
 	case *data.FollowUp:
 		return fmt.Sprintf("%s  %-11s  %s  %s", x.Due, x.Status, x.Title, x.Owner)
 	case *data.Attachment:

@@ -325,6 +325,11 @@ func (w *mainWindow) openRecord(rec data.Record) {
 	case *data.Mission:
 		w.selectMissionID(r.ID)
 		w.showScreen(w.missionsScr)
+	case *data.Seminar:
+		// A seminar belongs to its mission; its agenda meetings are in
+		// the mission's itinerary.
+		w.selectMissionID(r.Mission)
+		w.showScreen(w.missionsScr)
 	case *data.Meeting:
 		w.selectMissionID(r.Mission)
 		w.showScreen(w.meetingsScr)

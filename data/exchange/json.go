@@ -30,7 +30,7 @@ const (
 // links point to records before it, except an organization's logo (an
 // attachment that itself points back to the organization), which Import
 // sets once the attachment exists.
-var kindOrder = []data.Kind{data.KindOrg, data.KindContact, data.KindMission, data.KindMeeting, data.KindFollowUp, data.KindAttachment}
+var kindOrder = []data.Kind{data.KindOrg, data.KindContact, data.KindMission, data.KindSeminar, data.KindMeeting, data.KindFollowUp, data.KindAttachment}
 
 // ExportAll writes everything as one versioned JSON document:
 // {"format":"fieldbook","version":1,"exported":..., "records":[{"type":...,<record fields>}...],
@@ -162,6 +162,9 @@ func missionRecords(ctx context.Context, src Source, f Filter, m *data.Mission) 
 		return err
 	}
 	add(m)
+	if err := list(store.Query{Kind: data.KindSeminar, Mission: m.ID}); err != nil {
+		return nil, err
+	}
 	if err := list(store.Query{Kind: data.KindMeeting, Mission: m.ID}); err != nil {
 		return nil, err
 	}
@@ -261,6 +264,13 @@ func dropLinks(rec data.Record, keep func(data.ID) bool) bool {
 		many(&r.Orgs)
 		many(&r.Attendees)
 		many(&r.Delegates)
+		if r.Seminar != "" && !keep(r.Seminar) {
+			// Off the agenda, a slot and table mean nothing.
+			r.Seminar, r.Slot, r.Table = "", 0, 0
+			dropped = true
+		}
+	case *data.Seminar:
+		one(&r.Mission)
 	case *data.FollowUp:
 		one(&r.Mission)
 		one(&r.Meeting)

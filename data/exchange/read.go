@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -256,4 +258,67 @@ func quoteList(cells []string) string {
 		return "(none)"
 	}
 	return strings.Join(q, ", ")
+}
+
+// Row is one row of a table read by ReadTable: its cells, numbered as a
+// spreadsheet shows the row.
+type Row struct {
+	Num   int
+	Cells []string
+}
+
+// ReadTable reads a CSV (separator, encoding and BOM as Import accepts
+// them) or an XLSX workbook's first filled sheet, for importers of other
+// tables than participant lists (a seminar's agenda). name is for messages.
+func ReadTable(name string, r io.Reader) ([]Row, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxImportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > maxImportSize {
+		return nil, data.Errorf(data.ErrInvalid, "%s is larger than %d MB", name, maxImportSize>>20)
+	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\uFEFF")))) == 0 {
+		return nil, data.Errorf(data.ErrInvalid, "%s is empty", name)
+	}
+	format, err := sniff(name, b)
+	if err != nil {
+		return nil, err
+	}
+	var rows []trow
+	switch format {
+	case "xlsx":
+		rows, err = readXLSX(name, b)
+	case "csv":
+		var text string
+		if text, err = decodeText(name, b); err == nil {
+			rows, err = readCSV(name, text)
+		}
+	default:
+		return nil, data.Errorf(data.ErrInvalid, "%s is not a CSV or XLSX table", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Row, len(rows))
+	for i, r := range rows {
+		out[i] = Row{Num: r.num, Cells: r.cells}
+	}
+	return out, nil
+}
+
+// NormHeader folds a column header the way Import matches headers: lower
+// case, no diacritics, punctuation as spaces, single spaces, no BOM.
+func NormHeader(s string) string { return normHeader(strings.TrimPrefix(s, "\uFEFF")) }
+
+// ExcelClock reads a spreadsheet time cell read raw: a fraction of a day
+// (0.375 is 09:00), or a serial date with a time part; it returns minutes
+// after midnight.
+func ExcelClock(v string) (int, bool) {
+	x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || x < 0 || x > 2958465 {
+		return 0, false
+	}
+	frac := x - math.Floor(x)
+	return int(math.Round(frac*24*60)) % (24 * 60), true
 }

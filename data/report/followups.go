@@ -122,14 +122,14 @@ func statusColor(s data.Status) rgb {
 // titleBlock heads a document page: a large title with an orange rule
 // and a grey subtitle line.
 func (d *doc) titleBlock(title, subtitle string) {
-	d.rect(0, 0, pageW, 8, teal)
+	d.rect(0, 0, d.pw, 8, teal)
 	d.font(true, 20, teal)
-	d.paragraph(marginL, contentW, title)
+	d.paragraph(marginL, d.contentWidth(), title)
 	d.rect(marginL, d.y+2, 36, 3, orange)
 	d.y += 12
 	if subtitle != "" {
 		d.font(false, 9, grey)
-		d.paragraph(marginL, contentW, subtitle)
+		d.paragraph(marginL, d.contentWidth(), subtitle)
 	}
 	d.y += 12
 }

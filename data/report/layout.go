@@ -69,6 +69,10 @@ type doc struct {
 
 	footerLeft string
 	noFooter   map[int]bool // pages printed without footer (the catalogue cover)
+
+	// pw and ph are the page size: A4 portrait, or landscape for the
+	// seminar room grid.
+	pw, ph float64
 }
 
 func newDoc(opt Options) (*doc, error) {
@@ -84,7 +88,7 @@ func newDoc(opt Options) (*doc, error) {
 	if err := pdf.AddTTFFontData(fontBold, resources.FontBold()); err != nil {
 		return nil, fmt.Errorf("pdf font: %w", err)
 	}
-	d := &doc{pdf: pdf, lab: lab, f: newFormat(opt.Lang), opt: opt, noFooter: map[int]bool{}}
+	d := &doc{pdf: pdf, lab: lab, f: newFormat(opt.Lang), opt: opt, noFooter: map[int]bool{}, pw: pageW, ph: pageH}
 	d.font(false, 10, ink)
 	return d, nil
 }
@@ -237,14 +241,24 @@ func (d *doc) ellipsis(s string, width float64) string {
 	return "…"
 }
 
-func (d *doc) bottom() float64 { return pageH - marginB }
+func (d *doc) bottom() float64 { return d.ph - marginB }
+
+// landscape turns the pages added from now on sideways (A4 landscape).
+func (d *doc) landscape() { d.pw, d.ph = pageH, pageW }
+
+// width of the text area of the current page size.
+func (d *doc) contentWidth() float64 { return d.pw - marginL - marginR }
 
 // newPage starts a page without running the onPage hook. It gives the
 // page its content stream at once: gopdf creates streams lazily, and
 // SetPage (used for footers and the contents) counts streams, not pages,
 // so an empty page would shift every later page number.
 func (d *doc) newPage() {
-	d.pdf.AddPage()
+	if d.pw != pageW || d.ph != pageH {
+		d.pdf.AddPageWithOption(gopdf.PageOption{PageSize: &gopdf.Rect{W: d.pw, H: d.ph}})
+	} else {
+		d.pdf.AddPage()
+	}
 	d.pdf.SetLineWidth(0.5)
 	d.y = marginT
 }
@@ -345,14 +359,15 @@ func (d *doc) finish(w io.Writer) error {
 		if err := d.pdf.SetPage(i); err != nil {
 			return err
 		}
-		d.line(marginL, footerY, pageW-marginR, footerY, 0.5, rule)
+		fy := d.ph - (pageH - footerY)
+		d.line(marginL, fy, d.pw-marginR, fy, 0.5, rule)
 		d.font(false, 8, grey)
 		left := d.f.date(d.opt.Created)
 		if d.footerLeft != "" {
 			left += "  ·  " + d.footerLeft
 		}
-		d.text(marginL, footerY+6, d.ellipsis(left, contentW-60))
-		d.textRight(pageW-marginR, footerY+6, strconv.Itoa(i)+" / "+strconv.Itoa(n))
+		d.text(marginL, fy+6, d.ellipsis(left, d.contentWidth()-60))
+		d.textRight(d.pw-marginR, fy+6, strconv.Itoa(i)+" / "+strconv.Itoa(n))
 	}
 	if _, err := d.pdf.WriteTo(w); err != nil {
 		return fmt.Errorf("write pdf: %w", err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/clusme/fieldbook/data"
 	"github.com/clusme/fieldbook/data/locale"
+	"github.com/clusme/fieldbook/data/seminar"
 	"github.com/clusme/fieldbook/data/store"
 )
 
@@ -259,6 +260,13 @@ func missionReport(ctx context.Context, src Source, m *data.Mission, opt Options
 		d.heading(marginL, contentW, d.l("meetings_by_kind"), d.tableKeep(cols, rows))
 		d.table(marginL, cols, rows, func(i int) bool { return i%2 == 1 })
 	}
+
+	// B2B seminars: held, no-shows and outcomes.
+	agendas, err := seminar.MissionSeminars(ctx, src, m.ID)
+	if err != nil {
+		return err
+	}
+	d.seminarSummary(agendas)
 
 	// Opportunities, by value inside each currency.
 	if len(f.opps) == 0 {

@@ -63,7 +63,7 @@ func reportLatency(b *testing.B, lat []time.Duration, ps ...float64) {
 // first page of meetings), then closing it.
 func BenchmarkOpen(b *testing.B) {
 	for _, n := range []int{0, 100_000} {
-		b.Run(fmt.Sprintf("records=%d", n+128), func(b *testing.B) {
+		b.Run(fmt.Sprintf("records=%d", n+129), func(b *testing.B) {
 			dir := benchStore(b, n)
 			ctx := context.Background()
 			b.ResetTimer()

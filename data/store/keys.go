@@ -45,11 +45,14 @@ const (
 	ixFollowUpByMeeting byte = 'm' // meeting id
 	ixOrgByKind         byte = 'K' // kind\0 id
 	ixAttachmentByRec   byte = 'A' // record id
+	ixMeetingBySeminar  byte = 'B' // seminar slot table id (schema 3)
+	ixSeminarByMission  byte = 'N' // mission date id (schema 3)
 )
 
 var kindByte = map[data.Kind]byte{
 	data.KindMission: 1, data.KindOrg: 2, data.KindContact: 3,
 	data.KindMeeting: 4, data.KindFollowUp: 5, data.KindAttachment: 6,
+	data.KindSeminar: 7,
 }
 
 var byteKind = func() map[byte]data.Kind {
@@ -113,6 +116,12 @@ func (b keyBuilder) date(d data.Date) keyBuilder {
 // year 0 is a positive number and sorts correctly.
 func (b keyBuilder) instant(t time.Time) keyBuilder {
 	return binary.BigEndian.AppendUint64(b, uint64(t.UnixMilli()+62135596800000))
+}
+
+// num appends n as a fixed-width 16-bit number (slots, tables), so byte
+// order is numeric order.
+func (b keyBuilder) num(n int) keyBuilder {
+	return binary.BigEndian.AppendUint16(b, uint16(max(0, min(n, 0xFFFF))))
 }
 
 // idFromKeyEnd reads the ID in the last 16 bytes of an index key.

@@ -18,7 +18,7 @@ type Reader interface {
 var _ Reader = (*Store)(nil)
 
 // Query selects records of one kind. Filters that have an index (mission,
-// org, contact, status, due range, org kind) are answered from it; the
+// org, contact, seminar, status, due range, org kind) are answered from it; the
 // rest are checked on the records the index yields.
 type Query struct {
 	Kind    data.Kind
@@ -26,6 +26,7 @@ type Query struct {
 	Org     data.ID // contacts, meetings, follow-ups
 	Contact data.ID // meetings
 	Meeting data.ID // follow-ups
+	Seminar data.ID // meetings on a seminar's agenda, in slot and table order
 	Status  data.Status
 	Owner   string    // follow-ups, exact match
 	DueFrom data.Date // follow-ups, inclusive
@@ -37,7 +38,8 @@ type Query struct {
 }
 
 // List returns the records matching q, in index order: meetings by start
-// time, follow-ups by due date, everything else by creation (ID) order.
+// time (a seminar's by slot and table), follow-ups by due date, seminars
+// of a mission by date, everything else by creation (ID) order.
 // Sorting by name for display is the caller's job (it depends on the UI
 // language; see data/locale).
 func (s *Store) List(ctx context.Context, q Query) ([]data.Record, error) {
@@ -54,6 +56,8 @@ func (q Query) prefix() ([]byte, error) {
 	switch q.Kind {
 	case data.KindMeeting:
 		switch {
+		case q.Seminar != "":
+			return ixKey(ixMeetingBySeminar).id(q.Seminar), nil
 		case q.Mission != "":
 			return ixKey(ixMeetingByMission).id(q.Mission), nil
 		case q.Org != "":
@@ -86,13 +90,17 @@ func (q Query) prefix() ([]byte, error) {
 		if q.Record != "" {
 			return ixKey(ixAttachmentByRec).id(q.Record), nil
 		}
+	case data.KindSeminar:
+		if q.Mission != "" {
+			return ixKey(ixSeminarByMission).id(q.Mission), nil
+		}
 	case data.KindMission:
 	default:
 		if _, err := data.New(q.Kind); err != nil {
 			return nil, err
 		}
 	}
-	for _, id := range []data.ID{q.Mission, q.Org, q.Contact, q.Meeting, q.Record} {
+	for _, id := range []data.ID{q.Mission, q.Org, q.Contact, q.Meeting, q.Seminar, q.Record} {
 		if _, err := id.Bytes(); id != "" && err != nil {
 			return nil, err
 		}
@@ -121,8 +129,11 @@ func (q Query) matches(rec data.Record) bool {
 	switch r := rec.(type) {
 	case *data.Meeting:
 		return (q.Mission == "" || r.Mission == q.Mission) &&
+			(q.Seminar == "" || r.Seminar == q.Seminar) &&
 			(q.Org == "" || slices.Contains(r.Orgs, q.Org)) &&
 			(q.Contact == "" || slices.Contains(r.Attendees, q.Contact) || slices.Contains(r.Delegates, q.Contact))
+	case *data.Seminar:
+		return q.Mission == "" || r.Mission == q.Mission
 	case *data.Contact:
 		return q.Org == "" || r.Org == q.Org
 	case *data.FollowUp:

@@ -543,6 +543,13 @@ func indexKeys(rec data.Record) [][]byte {
 		for _, c := range uniq(append(append([]data.ID{}, r.Attendees...), r.Delegates...)) {
 			keys = append(keys, ixKey(ixMeetingByContact).id(c).instant(r.Start).id(id))
 		}
+		if r.Seminar != "" {
+			keys = append(keys, ixKey(ixMeetingBySeminar).id(r.Seminar).num(r.Slot).num(r.Table).id(id))
+		}
+	case *data.Seminar:
+		if r.Mission != "" {
+			keys = append(keys, ixKey(ixSeminarByMission).id(r.Mission).date(r.Date).id(id))
+		}
 	case *data.Contact:
 		if r.Org != "" {
 			keys = append(keys, ixKey(ixContactByOrg).id(r.Org).id(id))
@@ -650,6 +657,12 @@ func (w *write) checkRefs(rec data.Record) error {
 		if f, ok := rec.(*data.FollowUp); ok && rf.Field == "meeting" && f.Mission != "" {
 			if m := target.(*data.Meeting); m.Mission != f.Mission {
 				return &data.FieldError{Kind: rec.Kind(), Field: "meeting", Value: string(rf.ID), Msg: "belongs to another mission than the follow-up's"}
+			}
+		}
+		// An agenda meeting takes place at a seminar of its own mission.
+		if m, ok := rec.(*data.Meeting); ok && rf.Field == "seminar" {
+			if sem := target.(*data.Seminar); sem.Mission != m.Mission {
+				return &data.FieldError{Kind: rec.Kind(), Field: "seminar", Value: string(rf.ID), Msg: "belongs to another mission than the meeting's"}
 			}
 		}
 	}

@@ -14,7 +14,8 @@ import (
 //
 //	1  records, list keys, secondary indexes, change log (first release)
 //	2  adds the search index (terms, documents) and per-kind record counts
-const SchemaVersion = 2
+//	3  adds seminars: meetings indexed by seminar, seminars by mission
+const SchemaVersion = 3
 
 // migration upgrades the store from version From to From+1. Migrations run
 // in order, each in its own transactions, and the version key is written
@@ -27,6 +28,7 @@ type migration struct {
 
 var migrations = []migration{
 	{From: 1, Name: "build search index and record counts", Run: rebuildDerived},
+	{From: 2, Name: "index meetings by seminar", Run: rebuildIndexes},
 }
 
 func (s *Store) schema() (int, bool, error) {
@@ -123,6 +125,43 @@ func rebuildDerived(ctx context.Context, s *Store) error {
 		if err := wb.Set(countKey(k), u64(n)); err != nil {
 			return err
 		}
+	}
+	return wb.Flush()
+}
+
+// rebuildIndexes writes the secondary index entries of every live record.
+// Entries already there are written again unchanged, so it is safe to run
+// after an interrupted attempt; it is how a new index reaches the records
+// saved before the index existed.
+func rebuildIndexes(ctx context.Context, s *Store) error {
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKind}})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var raw [16]byte
+			copy(raw[:], it.Item().Key()[2:])
+			rec, err := liveRecord(txn, raw)
+			if err != nil {
+				return err
+			}
+			if rec == nil {
+				continue
+			}
+			for _, k := range indexKeys(rec) {
+				if err := wb.Set(k, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return wb.Flush()
 }
