@@ -418,23 +418,9 @@ func (b *attachBox) saveAs(a *data.Attachment) {
 // remove asks, then unlinks the attachment (its record becomes a
 // tombstone; the content stays in the store while any record uses it).
 func (b *attachBox) remove(a *data.Attachment) {
-	w := b.w
-	w.confirmDelete(a.Name, func() {
-		st := w.st
-		w.background(func() {
-			err := st.Delete(w.ctx, a.ID)
-			w.update(func() {
-				if w.st != st {
-					return
-				}
-				if err != nil {
-					w.showError(err)
-					return
-				}
-				w.gen++
-				b.load()
-			})
-		})
+	b.w.deleteRecord(a.Name, a.ID, func() {
+		b.w.gen++
+		b.load()
 	})
 }
 

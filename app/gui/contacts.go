@@ -839,30 +839,16 @@ func sourceLabel(src string) string {
 // delete asks, then deletes the record (a tombstone: linked records stay,
 // and sync can still bring back an edit made elsewhere).
 func (s *contactsScreen) delete(rec data.Record) {
-	w := s.w
-	w.confirmDelete(rec.Label(), func() {
-		st := w.st
-		id := rec.Meta().ID
-		w.background(func() {
-			err := st.Delete(w.ctx, id)
-			w.update(func() {
-				if w.st != st {
-					return
-				}
-				if err != nil {
-					w.showError(err)
-					return
-				}
-				if s.selected == id {
-					s.selected = ""
-				}
-				s.detailOf.id = ""
-				s.detailOf.seq++
-				s.detail.Objects = []fyne.CanvasObject{widget.NewLabel(i18n.T("contacts.none"))}
-				s.detail.Refresh()
-				w.changed()
-			})
-		})
+	id := rec.Meta().ID
+	s.w.deleteRecord(rec.Label(), id, func() {
+		if s.selected == id {
+			s.selected = ""
+		}
+		s.detailOf.id = ""
+		s.detailOf.seq++
+		s.detail.Objects = []fyne.CanvasObject{widget.NewLabel(i18n.T("contacts.none"))}
+		s.detail.Refresh()
+		s.w.changed()
 	})
 }
 

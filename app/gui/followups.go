@@ -761,28 +761,11 @@ func (s *followupsScreen) showDetail(f *data.FollowUp) {
 
 // delete asks, then deletes the follow-up.
 func (s *followupsScreen) delete(f *data.FollowUp) {
-	w := s.w
-	w.confirmDelete(f.Title, func() {
-		st := w.st
-		if st == nil {
-			return
+	s.w.deleteRecord(f.Title, f.ID, func() {
+		if s.selected == f.ID {
+			s.selected = ""
 		}
-		w.background(func() {
-			err := st.Delete(w.ctx, f.ID)
-			w.update(func() {
-				if w.st != st {
-					return
-				}
-				if err != nil {
-					w.showError(err)
-					return
-				}
-				if s.selected == f.ID {
-					s.selected = ""
-				}
-				w.changed()
-			})
-		})
+		s.w.changed()
 	})
 }
 

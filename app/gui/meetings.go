@@ -307,22 +307,8 @@ func followUpLine(f *data.FollowUp) string {
 // delete asks, then deletes the meeting (a tombstone: sync can still
 // bring back an edit made elsewhere).
 func (s *meetingsScreen) delete(m *data.Meeting) {
-	w := s.w
-	w.confirmDelete(m.Title, func() {
-		st := w.st
-		w.background(func() {
-			err := st.Delete(w.ctx, m.ID)
-			w.update(func() {
-				if w.st != st {
-					return
-				}
-				if err != nil {
-					w.showError(err)
-					return
-				}
-				s.selected = ""
-				w.changed()
-			})
-		})
+	s.w.deleteRecord(m.Title, m.ID, func() {
+		s.selected = ""
+		s.w.changed()
 	})
 }

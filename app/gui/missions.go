@@ -285,23 +285,9 @@ func (s *missionsScreen) showPeople(m *data.Mission, recs map[data.ID]data.Recor
 // delete asks, then deletes the mission; its meetings and follow-ups stay
 // (they can be found by search and are kept for the office).
 func (s *missionsScreen) delete(m *data.Mission) {
-	w := s.w
-	w.confirmDelete(m.Name, func() {
-		st := w.st
-		w.background(func() {
-			err := st.Delete(w.ctx, m.ID)
-			w.update(func() {
-				if w.st != st {
-					return
-				}
-				if err != nil {
-					w.showError(err)
-					return
-				}
-				w.selMission = -1
-				w.changed()
-			})
-		})
+	s.w.deleteRecord(m.Name, m.ID, func() {
+		s.w.selMission = -1
+		s.w.changed()
 	})
 }
 

@@ -366,6 +366,32 @@ func (w *mainWindow) showError(err error) {
 	dialog.ShowError(err, w.win)
 }
 
+// deleteRecord asks before deleting the record with id (named what), then
+// deletes it in the background (a tombstone: linked records stay, and sync
+// can still bring back an edit made elsewhere) and runs deleted on the UI
+// goroutine; a failure is shown.
+func (w *mainWindow) deleteRecord(what string, id data.ID, deleted func()) {
+	w.confirmDelete(what, func() {
+		st := w.st
+		if st == nil {
+			return
+		}
+		w.background(func() {
+			err := st.Delete(w.ctx, id)
+			w.update(func() {
+				if w.st != st {
+					return
+				}
+				if err != nil {
+					w.showError(err)
+					return
+				}
+				deleted()
+			})
+		})
+	})
+}
+
 // confirmDelete asks before deleting what, naming it.
 func (w *mainWindow) confirmDelete(what string, then func()) {
 	d := dialog.NewConfirm(i18n.T("delete.title"), i18n.T("delete.ask", what), func(ok bool) {
