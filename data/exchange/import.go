@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -100,17 +99,7 @@ func Import(ctx context.Context, st *store.Store, name string, r io.Reader, opt 
 	if err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(r, maxImportSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	if len(b) > maxImportSize {
-		return nil, data.Errorf(data.ErrInvalid, "%s is larger than %d MB", name, maxImportSize>>20)
-	}
-	if len(bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\uFEFF")))) == 0 {
-		return nil, data.Errorf(data.ErrInvalid, "%s is empty", name)
-	}
-	format, err := sniff(name, b)
+	b, format, err := readImport(name, r)
 	if err != nil {
 		return nil, err
 	}

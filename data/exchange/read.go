@@ -267,21 +267,31 @@ type Row struct {
 	Cells []string
 }
 
+// readImport reads a file to import (at most maxImportSize) and tells its
+// format; an empty file is refused by name.
+func readImport(name string, r io.Reader) ([]byte, string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxImportSize+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > maxImportSize {
+		return nil, "", data.Errorf(data.ErrInvalid, "%s is larger than %d MB", name, maxImportSize>>20)
+	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\uFEFF")))) == 0 {
+		return nil, "", data.Errorf(data.ErrInvalid, "%s is empty", name)
+	}
+	format, err := sniff(name, b)
+	if err != nil {
+		return nil, "", err
+	}
+	return b, format, nil
+}
+
 // ReadTable reads a CSV (separator, encoding and BOM as Import accepts
 // them) or an XLSX workbook's first filled sheet, for importers of other
 // tables than participant lists (a seminar's agenda). name is for messages.
 func ReadTable(name string, r io.Reader) ([]Row, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxImportSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	if len(b) > maxImportSize {
-		return nil, data.Errorf(data.ErrInvalid, "%s is larger than %d MB", name, maxImportSize>>20)
-	}
-	if len(bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\uFEFF")))) == 0 {
-		return nil, data.Errorf(data.ErrInvalid, "%s is empty", name)
-	}
-	format, err := sniff(name, b)
+	b, format, err := readImport(name, r)
 	if err != nil {
 		return nil, err
 	}
