@@ -49,9 +49,9 @@ gui_row() {
 	local rss anon rss2 anon2
 	rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
 	anon=$(awk '/RssAnon/ {print $2}' /proc/$pid/status)
-	# Then the Contacts & organizations screen (the tab at 95,286 in the
+	# Then the Contacts & organizations screen (the fourth tab, at 95,369 in the
 	# 1280×800 English layout), which loads a row per contact.
-	DISPLAY=$display xdotool mousemove 95 286 click 1 >/dev/null 2>&1 || true
+	DISPLAY=$display xdotool mousemove 95 369 click 1 >/dev/null 2>&1 || true
 	sleep 10
 	rss2=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
 	anon2=$(awk '/RssAnon/ {print $2}' /proc/$pid/status)

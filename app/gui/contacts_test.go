@@ -242,7 +242,7 @@ func TestRevealContactShowsDetailWithLinkedRecords(t *testing.T) {
 	}
 	w.openRecord(c)
 	waitFor(t, "his detail", func() bool {
-		return w.tabs.SelectedIndex() == 2 && containsText(s.detail, "Ғулом Қодиров") && s.rows.selected == id
+		return w.tabs.SelectedIndex() == 3 && containsText(s.detail, "Ғулом Қодиров") && s.rows.selected == id
 	})
 	if s.filter.Text != "" || len(s.rows.shown) != 42 {
 		t.Errorf("filter %q, %d shown", s.filter.Text, len(s.rows.shown))

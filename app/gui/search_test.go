@@ -85,7 +85,7 @@ func checkGrouped(t *testing.T, s *searchScreen) []data.Kind {
 
 func TestSearchAsYouTypeGroupsByKind(t *testing.T) {
 	w, s := openSearch(t)
-	if w.tabs.SelectedIndex() != 4 || w.win.Canvas().Focused() != s.entry {
+	if w.tabs.SelectedIndex() != 5 || w.win.Canvas().Focused() != s.entry {
 		t.Fatalf("Ctrl+F: tab %d, focus %v", w.tabs.SelectedIndex(), w.win.Canvas().Focused())
 	}
 	if s.view.Objects[0] != s.intro {
@@ -194,7 +194,7 @@ func TestSearchKeysAndTapOpenRecords(t *testing.T) {
 	s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	fs := w.followupsScr
 	waitFor(t, "the follow-up", func() bool {
-		return w.tabs.SelectedIndex() == 3 && fs.selected == f.ID && containsText(fs.detail, f.Title)
+		return w.tabs.SelectedIndex() == 4 && fs.selected == f.ID && containsText(fs.detail, f.Title)
 	})
 	if f.Status != data.StatusDone || !statusFilters[fs.statusIdx].shows(data.StatusDone) {
 		t.Errorf("status %s, filter %d", f.Status, fs.statusIdx)
@@ -222,7 +222,7 @@ func TestSearchKeysAndTapOpenRecords(t *testing.T) {
 	w.focusSearch()
 	test.Type(s.entry, "Ғулом")
 	s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	waitFor(t, "the contact", func() bool { return w.tabs.SelectedIndex() == 2 })
+	waitFor(t, "the contact", func() bool { return w.tabs.SelectedIndex() == 3 })
 	if s.rows[s.sel].hit.Label != "Ғулом Қодиров" {
 		t.Errorf("opened %q", s.rows[s.sel].hit.Label)
 	}

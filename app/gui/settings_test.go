@@ -70,7 +70,7 @@ func TestSettingsLanguageSwitchesTheWholeWindow(t *testing.T) {
 
 	selectOption(t, s.lang, "Suomi")
 	waitFor(t, "Finnish window", func() bool { return w.tabs.Items[0].Text == "Matkat" })
-	wantTabs := []string{"Matkat", "Tapaamiset", "", "", "", "Asetukset"}
+	wantTabs := []string{"Matkat", "Tapaamiset", "Seminaarit", "", "", "", "Asetukset"}
 	for i, want := range wantTabs {
 		if want != "" && w.tabs.Items[i].Text != want {
 			t.Errorf("tab %d is %q, want %q", i, w.tabs.Items[i].Text, want)
@@ -79,7 +79,7 @@ func TestSettingsLanguageSwitchesTheWholeWindow(t *testing.T) {
 	if got := w.win.MainMenu().Items[0].Label; got != "Tiedosto" {
 		t.Errorf("first menu %q", got)
 	}
-	if w.tabs.SelectedIndex() != 5 || w.currentScreen() != w.settingsScr {
+	if w.tabs.SelectedIndex() != 6 || w.currentScreen() != w.settingsScr {
 		t.Errorf("tab %d selected after the switch, want Settings", w.tabs.SelectedIndex())
 	}
 	s = w.settingsScr
@@ -94,14 +94,14 @@ func TestSettingsLanguageSwitchesTheWholeWindow(t *testing.T) {
 	}
 
 	selectOption(t, s.lang, "Русский")
-	waitFor(t, "Russian window", func() bool { return w.tabs.Items[5].Text == "Настройки" })
+	waitFor(t, "Russian window", func() bool { return w.tabs.Items[6].Text == "Настройки" })
 
 	selectOption(t, w.settingsScr.lang, "English")
 	waitFor(t, "English window", func() bool { return w.tabs.Items[0].Text == "Missions" })
-	if w.tabs.Items[5].Text != "Settings" || w.win.MainMenu().Items[0].Label != "File" || i18n.Language() != "en" {
-		t.Errorf("not back in English: %q %q %s", w.tabs.Items[5].Text, w.win.MainMenu().Items[0].Label, i18n.Language())
+	if w.tabs.Items[6].Text != "Settings" || w.win.MainMenu().Items[0].Label != "File" || i18n.Language() != "en" {
+		t.Errorf("not back in English: %q %q %s", w.tabs.Items[6].Text, w.win.MainMenu().Items[0].Label, i18n.Language())
 	}
-	if w.tabs.SelectedIndex() != 5 {
+	if w.tabs.SelectedIndex() != 6 {
 		t.Errorf("tab %d selected", w.tabs.SelectedIndex())
 	}
 }
@@ -310,8 +310,8 @@ func TestSettingsLanguageSavedAndAppliedAtStart(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefLanguage, "et")
 	w := newSettingsWindow(t, a, seeded(t))
-	if i18n.Language() != "et" || w.tabs.Items[5].Text != "Seaded" {
-		t.Fatalf("saved Estonian not applied: %s, %q", i18n.Language(), w.tabs.Items[5].Text)
+	if i18n.Language() != "et" || w.tabs.Items[6].Text != "Seaded" {
+		t.Fatalf("saved Estonian not applied: %s, %q", i18n.Language(), w.tabs.Items[6].Text)
 	}
 	s := showSettings(t, w)
 	if s.lang.Selected != "Eesti" {
@@ -321,7 +321,7 @@ func TestSettingsLanguageSavedAndAppliedAtStart(t *testing.T) {
 	// --lang wins over the saved choice for that run.
 	w2 := openMainWindow(a, cli.GUIOptions{DataDir: t.TempDir(), Lang: language.Russian, LangSet: true})
 	t.Cleanup(w2.close)
-	if i18n.Language() != "ru" || w2.tabs.Items[5].Text != "Настройки" {
+	if i18n.Language() != "ru" || w2.tabs.Items[6].Text != "Настройки" {
 		t.Errorf("--lang ru not applied: %s", i18n.Language())
 	}
 	// Back to the OS's language.

@@ -25,8 +25,9 @@ import (
 )
 
 // mainWindow is the application window: a bar with the current mission
-// and the new-meeting action, the navigation (Missions, Meetings, Contacts
-// & organizations, Follow-ups, Search, Settings) and a status line.
+// and the new-meeting action, the navigation (Missions, Meetings,
+// Seminars, Contacts & organizations, Follow-ups, Search, Settings) and a
+// status line.
 type mainWindow struct {
 	app fyne.App
 	win fyne.Window
@@ -63,6 +64,7 @@ type mainWindow struct {
 	missionSelect *widget.Select
 	missionsScr   *missionsScreen
 	meetingsScr   *meetingsScreen
+	seminarsScr   *seminarsScreen
 	contactsScr   *contactsScreen
 	followupsScr  *followupsScreen
 	searchScr     *searchScreen
@@ -237,12 +239,13 @@ func (w *mainWindow) rebuild() {
 
 // screens lists the navigation's screens in tab order.
 func (w *mainWindow) screens() []screen {
-	return []screen{w.missionsScr, w.meetingsScr, w.contactsScr, w.followupsScr, w.searchScr, w.settingsScr}
+	return []screen{w.missionsScr, w.meetingsScr, w.seminarsScr, w.contactsScr, w.followupsScr, w.searchScr, w.settingsScr}
 }
 
 func (w *mainWindow) buildMain() fyne.CanvasObject {
 	w.missionsScr = newMissionsScreen(w)
 	w.meetingsScr = newMeetingsScreen(w)
+	w.seminarsScr = newSeminarsScreen(w)
 	w.contactsScr = newContactsScreen(w)
 	w.followupsScr = newFollowupsScreen(w)
 	w.searchScr = newSearchScreen(w)
@@ -250,6 +253,7 @@ func (w *mainWindow) buildMain() fyne.CanvasObject {
 	w.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(i18n.T("nav.missions"), theme.HomeIcon(), w.missionsScr.content()),
 		container.NewTabItemWithIcon(i18n.T("nav.meetings"), theme.ListIcon(), w.meetingsScr.content()),
+		container.NewTabItemWithIcon(i18n.T("nav.seminars"), theme.GridIcon(), w.seminarsScr.content()),
 		container.NewTabItemWithIcon(i18n.T("nav.contacts"), theme.AccountIcon(), w.contactsScr.content()),
 		container.NewTabItemWithIcon(i18n.T("nav.followups"), theme.ConfirmIcon(), w.followupsScr.content()),
 		container.NewTabItemWithIcon(i18n.T("nav.search"), theme.SearchIcon(), w.searchScr.content()),
@@ -326,10 +330,11 @@ func (w *mainWindow) openRecord(rec data.Record) {
 		w.selectMissionID(r.ID)
 		w.showScreen(w.missionsScr)
 	case *data.Seminar:
-		// A seminar belongs to its mission; its agenda meetings are in
-		// the mission's itinerary.
+		// A seminar belongs to its mission: it is shown among that
+		// mission's seminars.
 		w.selectMissionID(r.Mission)
-		w.showScreen(w.missionsScr)
+		w.showScreen(w.seminarsScr)
+		w.seminarsScr.reveal(r.ID)
 	case *data.Meeting:
 		w.selectMissionID(r.Mission)
 		w.showScreen(w.meetingsScr)
