@@ -189,8 +189,11 @@ $(cat "$qrreport")
 - My card's QR code is version 13–14 at error correction M for a full card (~300 bytes of
   UTF-8 vCard 3.0); level M's version 10 holds at most 213 bytes, so only a card without the
   address fits that. The code is shown 420+ px wide and printed 30 mm wide (0.4 mm modules).
-- GUI RSS: about 95 MB of it is file-backed (Mesa/LLVM software-GL libraries under Xvfb,
-  mmapped tables); the Go heap at 100k is ~50 MB.
+- GUI RSS: the "anonymous" part is the process's own memory (Go heap, Fyne's textures,
+  Badger's caches); the rest, ~100–140 MB, is file-backed: the Mesa/LLVM software-GL
+  libraries Xvfb needs (a laptop's GPU driver maps far less) and mmapped tables. The GUI
+  keeps its Go heap under a soft 96 MB limit (\`debug.SetMemoryLimit\`; GOMEMLIMIT wins),
+  which took the 100k Contacts row from 333 to ~250 MB.
 
 Raw benchmark output:
 
