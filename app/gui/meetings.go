@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -260,6 +261,23 @@ func (s *meetingsScreen) showMeeting(m *data.Meeting) {
 	row(i18n.T("meeting.field.opportunities"), strings.Join(opps, "\n"))
 	row(i18n.T("meeting.field.tags"), strings.Join(m.Tags, ", "))
 	row(i18n.T("meeting.field.confidentiality"), i18n.T("confidentiality."+string(m.Confidentiality)))
+	var agenda fyne.CanvasObject // a B2B seminar's meeting: its place on the agenda
+	if m.Seminar != "" {
+		at := i18n.T("seminar.field.table") + " " + fmt.Sprint(m.Table) + " · " + i18n.T("seminar.field.slot") + " " + fmt.Sprint(m.Slot) +
+			" · " + i18n.T("seminar.status."+string(m.EffectiveStatus()))
+		if m.Outcome != "" {
+			at += " · " + i18n.T("seminar.outcome."+string(m.Outcome))
+		}
+		row(i18n.T("nav.seminars"), at)
+		seminarID, meetingID := m.Seminar, m.ID
+		b := widget.NewButtonWithIcon(i18n.T("meeting.agenda.open"), theme.GridIcon(), func() {
+			w.showScreen(w.seminarsScr)
+			w.seminarsScr.reveal(seminarID)
+			w.seminarsScr.selected = meetingID
+		})
+		b.Importance = widget.LowImportance
+		agenda = b
+	}
 	var fus []string
 	for _, f := range s.followUp[m.ID] {
 		fus = append(fus, followUpLine(f))
@@ -272,6 +290,9 @@ func (s *meetingsScreen) showMeeting(m *data.Meeting) {
 	del := widget.NewButtonWithIcon(i18n.T("action.delete"), theme.DeleteIcon(), func() { s.delete(m) })
 	del.Importance = widget.DangerImportance
 	actions := container.NewHBox(edit, fu, del)
+	if agenda != nil {
+		actions.Add(agenda)
+	}
 
 	notes := widget.NewLabel(m.Notes)
 	notes.Wrapping = fyne.TextWrapWord

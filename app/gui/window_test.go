@@ -233,3 +233,32 @@ func TestFinnishWindow(t *testing.T) {
 		t.Fatalf("Finnish date %q", got)
 	}
 }
+
+// A B2B seminar's meeting shows its place on the agenda, and opens the
+// seminar's room grid with the meeting selected.
+func TestSeminarMeetingOpensItsRoomGrid(t *testing.T) {
+	w := newTestWindow(t, seeded(t))
+	waitFor(t, "missions", func() bool { return len(w.missions) == 2 })
+	w.missionSelect.SetSelectedIndex(1) // Richards Bay
+	w.showScreen(w.meetingsScr)
+	waitFor(t, "Richards Bay meetings", func() bool { return len(w.meetingsScr.meetings) == 15 })
+	var m *data.Meeting
+	for _, x := range w.meetingsScr.meetings {
+		if x.Seminar != "" {
+			m = x
+			break
+		}
+	}
+	if m == nil {
+		t.Fatal("no seminar meeting in the sample")
+	}
+	w.meetingsScr.reveal(m.ID)
+	waitFor(t, "the meeting", func() bool { return containsText(w.meetingsScr.detail, m.Title) })
+	if text := allText(w.meetingsScr.detail); !strings.Contains(text, "Table ") || !strings.Contains(text, "Held") {
+		t.Fatalf("no agenda place in the detail: %s", text)
+	}
+	test.Tap(findButton(w.meetingsScr.detail, i18n.T("meeting.agenda.open")))
+	waitFor(t, "the room grid with the meeting", func() bool {
+		return w.currentScreen() == w.seminarsScr && w.seminarsScr.selected == m.ID && containsText(w.seminarsScr.panel, m.Title)
+	})
+}
