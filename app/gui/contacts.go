@@ -443,21 +443,13 @@ func newRowList(w *mainWindow, onSelect func(*contactRow)) *rowList {
 	l := &rowList{w: w}
 	l.list = widget.NewList(
 		func() int { return len(l.shown) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(name, sub)
-		},
+		twoLineRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(l.shown) {
 				return
 			}
 			r := &l.rows[l.shown[id]]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(r.label)
-			box.Objects[1].(*widget.Label).SetText(r.sub)
+			setTwoLines(o, r.label, r.sub)
 		})
 	l.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(l.shown) {
@@ -879,10 +871,7 @@ func selectedConfidentiality(sel *widget.Select) data.Confidentiality {
 // wired to Ctrl+S and Esc. save gets the dialog's done func to call on
 // success; a problem keeps the dialog open with everything typed.
 func (w *mainWindow) recordForm(title string, fields *widget.Form, first fyne.Focusable, save func(problem func(error), done func())) {
-	problem := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
-	problem.Hide()
+	problem := problemLabel()
 	var d dialog.Dialog
 	saving := false
 	doSave := func() {

@@ -911,10 +911,7 @@ func (s *followupsScreen) edit(f *data.FollowUp, isNew bool) {
 	}
 	e.priority = widget.NewSelect(prioLabels, nil)
 	e.priority.SetSelectedIndex(max(slices.Index(followUpPriorities, f.Priority), slices.Index(followUpPriorities, data.PriorityNormal)))
-	e.msg = widget.NewLabel("")
-	e.msg.Importance = widget.DangerImportance
-	e.msg.Wrapping = fyne.TextWrapWord
-	e.msg.Hide()
+	e.msg = problemLabel()
 
 	fields := widget.NewForm(
 		widget.NewFormItem(i18n.T("followups.field.title"), e.title),

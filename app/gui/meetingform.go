@@ -489,10 +489,7 @@ func (f *meetingForm) build() {
 	f.notes.SetPlaceHolder(i18n.T("capture.notes.hint"))
 	f.notes.SetMinRowsVisible(14)
 
-	f.problem = widget.NewLabel("")
-	f.problem.Importance = widget.DangerImportance
-	f.problem.Wrapping = fyne.TextWrapWord
-	f.problem.Hide()
+	f.problem = problemLabel()
 	f.restored = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	f.restored.Importance = widget.WarningImportance
 	f.restored.Hide()

@@ -49,21 +49,13 @@ func newMissionsScreen(w *mainWindow) *missionsScreen {
 	s := &missionsScreen{w: w}
 	s.list = widget.NewList(
 		func() int { return len(w.missions) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(name, sub)
-		},
+		twoLineRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(w.missions) {
 				return
 			}
 			m := w.missions[id]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(m.Name)
-			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s – %s · %s", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country)))
+			setTwoLines(o, m.Name, fmt.Sprintf("%s – %s · %s", formatDate(m.Start), formatDate(m.End), countryLabel(m.Country)))
 		})
 	s.list.OnSelected = func(id widget.ListItemID) {
 		if id != w.selMission {
@@ -327,10 +319,7 @@ func (w *mainWindow) editMission(m *data.Mission) {
 		}
 	}
 	country.OnChanged(rec.Country)
-	problem := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
-	problem.Hide()
+	problem := problemLabel()
 	fields := widget.NewForm(
 		widget.NewFormItem(i18n.T("mission.field.name"), name),
 		widget.NewFormItem(i18n.T("mission.field.country"), container.NewBorder(nil, nil, nil, countryName, country)),

@@ -788,10 +788,7 @@ func (s *seminarsScreen) askMove(m *data.Meeting) {
 	slot.SetSelectedIndex(max(m.Slot-1, 0))
 	table := widget.NewSelect(tables, nil)
 	table.SetSelectedIndex(max(m.Table-1, 0))
-	msg := widget.NewLabel("")
-	msg.Importance = widget.DangerImportance
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Hide()
+	msg := problemLabel()
 	fields := widget.NewForm(widget.NewFormItem(i18n.T("seminar.field.slot"), slot), widget.NewFormItem(i18n.T("seminar.field.table"), table))
 	var d dialog.Dialog
 	var pop func()
@@ -847,10 +844,7 @@ func (s *seminarsScreen) askSchedule(slot, table int) {
 	}
 	del := newOnePicker(w, "seminar.delegate.hint", data.KindContact)
 	host := newOnePicker(w, "seminar.host.hint", data.KindOrg, data.KindContact)
-	msg := widget.NewLabel("")
-	msg.Importance = widget.DangerImportance
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Hide()
+	msg := problemLabel()
 	fields := widget.NewForm(
 		widget.NewFormItem(i18n.T("seminar.field.delegate"), del.view),
 		widget.NewFormItem(i18n.T("seminar.field.host"), host.view))
@@ -1231,10 +1225,7 @@ func (s *seminarsScreen) newSeminar() {
 	f.slots = mk("8", "")
 	f.tables = mk("6", "")
 	f.breaks = mk("", i18n.T("seminar.breaks.hint"))
-	f.msg = widget.NewLabel("")
-	f.msg.Importance = widget.DangerImportance
-	f.msg.Wrapping = fyne.TextWrapWord
-	f.msg.Hide()
+	f.msg = problemLabel()
 	fields := widget.NewForm(
 		widget.NewFormItem(i18n.T("seminar.field.name"), f.name),
 		widget.NewFormItem(i18n.T("seminar.field.venue"), f.venue),

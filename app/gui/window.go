@@ -701,3 +701,29 @@ func formState(o fyne.CanvasObject) string {
 	walk(o)
 	return b.String()
 }
+
+// problemLabel is a form's line for what keeps it from saving: red,
+// wrapping, hidden until there is something to say.
+func problemLabel() *widget.Label {
+	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// twoLineRow is a list row template: a bold first line and a plain second
+// one, both cut with an ellipsis; setTwoLines fills it.
+func twoLineRow() fyne.CanvasObject {
+	first := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	first.Truncation = fyne.TextTruncateEllipsis
+	second := widget.NewLabel("")
+	second.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(first, second)
+}
+
+func setTwoLines(row fyne.CanvasObject, first, second string) {
+	box := row.(*fyne.Container)
+	box.Objects[0].(*widget.Label).SetText(first)
+	box.Objects[1].(*widget.Label).SetText(second)
+}
