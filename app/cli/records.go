@@ -157,15 +157,7 @@ func cmdList(e *env, args []string) error {
 		sort.SliceStable(recs, func(i, j int) bool { return recs[i].(*data.Meeting).Start.Before(recs[j].(*data.Meeting).Start) })
 	}
 	if *asJSON {
-		out := make([]json.RawMessage, 0, len(recs))
-		for _, r := range recs {
-			b, err := recordJSON(r)
-			if err != nil {
-				return err
-			}
-			out = append(out, b)
-		}
-		return writeJSON(e.out, out)
+		return e.writeRecords(recs)
 	}
 	for _, r := range recs {
 		fmt.Fprintf(e.out, "%s  %s\n", r.Meta().ID, summary(r))

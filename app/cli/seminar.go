@@ -64,18 +64,9 @@ type breakList []data.Break
 
 func (b *breakList) String() string { return fmt.Sprint(*b) }
 func (b *breakList) Set(v string) error {
-	parts := strings.SplitN(v, ":", 3)
-	if len(parts) < 2 {
-		return fmt.Errorf("%q is not AFTER:MINUTES[:LABEL] (e.g. 4:20:Coffee)", v)
-	}
-	after, err1 := strconv.Atoi(strings.TrimSpace(parts[0]))
-	mins, err2 := strconv.Atoi(strings.TrimSpace(parts[1]))
-	if err1 != nil || err2 != nil {
-		return fmt.Errorf("%q is not AFTER:MINUTES[:LABEL] (e.g. 4:20:Coffee)", v)
-	}
-	br := data.Break{After: after, Minutes: mins}
-	if len(parts) == 3 {
-		br.Label = strings.TrimSpace(parts[2])
+	br, err := seminar.ParseBreak(v)
+	if err != nil {
+		return err
 	}
 	*b = append(*b, br)
 	return nil

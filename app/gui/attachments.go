@@ -199,21 +199,11 @@ type attachSource struct {
 	open func() (io.ReadCloser, error)
 }
 
-// askFile lets the user pick any file to attach. (askOpenFile filters by
-// extension, and an attachment may be of any type.)
+// askFile lets the user pick a file of any type to attach.
 func (b *attachBox) askFile() {
-	w := b.w
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			w.showError(err)
-			return
-		}
-		if rc == nil {
-			return // cancelled
-		}
-		b.attach([]attachSource{{name: rc.URI().Name(), open: func() (io.ReadCloser, error) { return rc, nil }}})
-	}, w.win)
-	d.Show()
+	b.w.askOpenFile(nil, func(name string, rc io.ReadCloser) {
+		b.attach([]attachSource{{name: name, open: func() (io.ReadCloser, error) { return rc, nil }}})
+	})
 }
 
 // attachURIs attaches files dropped onto the window.

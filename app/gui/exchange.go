@@ -28,8 +28,9 @@ func (w *mainWindow) askImport() {
 	w.askOpenFile([]string{".csv", ".xlsx", ".json", ".txt"}, w.previewImport)
 }
 
-// askOpenFile lets the user pick a file with one of exts and hands it to
-// then (which closes it); cancelling does nothing.
+// askOpenFile lets the user pick a file with one of exts (any file when
+// exts is empty) and hands it to then (which closes it); cancelling does
+// nothing.
 func (w *mainWindow) askOpenFile(exts []string, then func(name string, rc io.ReadCloser)) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
@@ -41,7 +42,9 @@ func (w *mainWindow) askOpenFile(exts []string, then func(name string, rc io.Rea
 		}
 		then(rc.URI().Name(), rc)
 	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	if len(exts) > 0 { // an empty extension filter would hide every file
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
 	d.Show()
 }
 

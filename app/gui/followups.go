@@ -957,7 +957,7 @@ func followUpProblem(f *data.FollowUp) string {
 		return i18n.T("followups.invalid.due")
 	}
 	if err := f.Validate(); err != nil {
-		return err.Error()
+		return fieldProblem(err)
 	}
 	return ""
 }
@@ -1010,7 +1010,7 @@ func (e *followUpEditor) submit() {
 				return
 			}
 			if err != nil {
-				e.msg.SetText(i18n.T("followups.savefailed", err.Error()))
+				e.msg.SetText(i18n.T("followups.savefailed", fieldProblem(err)))
 				e.msg.Show()
 				return
 			}

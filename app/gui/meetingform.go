@@ -851,12 +851,7 @@ func (f *meetingForm) meeting() (*data.Meeting, []data.Record, error) {
 	if i := f.conf.SelectedIndex(); i >= 0 {
 		m.Confidentiality = confidentialities[i]
 	}
-	m.Tags = nil
-	for _, t := range strings.Split(f.tags.Text, ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			m.Tags = append(m.Tags, t)
-		}
-	}
+	m.Tags = splitList(f.tags.Text)
 	m.Notes = f.notes.Text
 	m.Opportunities = nil
 	for _, r := range f.opps {

@@ -268,17 +268,20 @@ func fetchSeminars(ctx context.Context, st *store.Store, mission, want data.ID) 
 			id = want
 		}
 	}
-	if d.agenda, err = seminar.Load(ctx, st, id); err != nil {
+	// The agenda, the hosts and the names follow the same links many
+	// times (a delegate is in many meetings): each record is read once.
+	src := store.Cached(st)
+	if d.agenda, err = seminar.Load(ctx, src, id); err != nil {
 		return nil, err
 	}
 	for _, m := range d.agenda.Meetings {
-		d.hosts[m.ID] = seminar.HostOrg(ctx, st, m)
+		d.hosts[m.ID] = seminar.HostOrg(ctx, src, m)
 		for _, ids := range [][]data.ID{m.Delegates, m.Attendees, m.Orgs, {d.hosts[m.ID]}} {
 			for _, x := range ids {
 				if _, ok := d.names[x]; ok || x == "" {
 					continue
 				}
-				if rec, err := st.Get(ctx, x); err == nil {
+				if rec, err := src.Get(ctx, x); err == nil {
 					d.names[x] = rec.Label()
 				} else {
 					d.names[x] = i18n.T("record.missing")
@@ -1177,18 +1180,9 @@ func parseBreaks(text string) ([]data.Break, error) {
 		if part == "" {
 			continue
 		}
-		f := strings.SplitN(part, ":", 3)
-		if len(f) < 2 {
+		b, err := seminar.ParseBreak(part)
+		if err != nil {
 			return nil, fmt.Errorf("%s", i18n.T("seminar.invalid.break", part))
-		}
-		after, err1 := strconv.Atoi(strings.TrimSpace(f[0]))
-		mins, err2 := strconv.Atoi(strings.TrimSpace(f[1]))
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("%s", i18n.T("seminar.invalid.break", part))
-		}
-		b := data.Break{After: after, Minutes: mins}
-		if len(f) == 3 {
-			b.Label = strings.TrimSpace(f[2])
 		}
 		out = append(out, b)
 	}

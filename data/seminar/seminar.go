@@ -10,6 +10,7 @@ package seminar
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -452,4 +453,23 @@ func (n *namer) name(id data.ID) string {
 	}
 	n.names[id] = s
 	return s
+}
+
+// ParseBreak reads a break written "AFTER:MINUTES[:LABEL]" (after slot
+// AFTER, MINUTES long; "4:20:Coffee"), as the command line and the GUI's
+// seminar form take it. The numbers are checked by Seminar.Validate.
+func ParseBreak(s string) (data.Break, error) {
+	parts := strings.SplitN(s, ":", 3)
+	if len(parts) >= 2 {
+		after, err1 := strconv.Atoi(strings.TrimSpace(parts[0]))
+		mins, err2 := strconv.Atoi(strings.TrimSpace(parts[1]))
+		if err1 == nil && err2 == nil {
+			br := data.Break{After: after, Minutes: mins}
+			if len(parts) == 3 {
+				br.Label = strings.TrimSpace(parts[2])
+			}
+			return br, nil
+		}
+	}
+	return data.Break{}, data.Errorf(data.ErrInvalid, "%q is not AFTER:MINUTES[:LABEL] (e.g. 4:20:Coffee)", s)
 }

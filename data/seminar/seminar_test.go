@@ -369,3 +369,18 @@ func TestWriteAgendaXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestParseBreak(t *testing.T) {
+	b, err := ParseBreak(" 4 : 20 : Кофе-брейк ")
+	if err != nil || b.After != 4 || b.Minutes != 20 || b.Label != "Кофе-брейк" {
+		t.Fatalf("%+v, %v", b, err)
+	}
+	if b, err := ParseBreak("5:75"); err != nil || b.Label != "" || b.Minutes != 75 {
+		t.Fatalf("%+v, %v", b, err)
+	}
+	for _, bad := range []string{"", "4", "x:20", "4:y:Lunch"} {
+		if _, err := ParseBreak(bad); !errors.Is(err, data.ErrInvalid) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
