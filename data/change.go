@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/json"
+	"strconv"
 
 	"github.com/clusme/fieldbook/data/hlc"
 )
@@ -34,6 +35,10 @@ type Change struct {
 	Op      Op            `json:"op"`
 	Private bool          `json:"private,omitempty"`
 	Fields  []FieldChange `json:"fields,omitempty"`
+	// Seen, on a delete, is the newest field clock of the record the
+	// deleter had: an edit stamped later than that was not seen by the
+	// deleter, and beats the delete wherever the two meet.
+	Seen hlc.Timestamp `json:"seen,omitempty"`
 }
 
 // FieldChange is one field's new value, with the clock of the value the
@@ -43,4 +48,81 @@ type FieldChange struct {
 	Name  string          `json:"name"`
 	Value json.RawMessage `json:"value"`
 	Seen  hlc.Timestamp   `json:"seen,omitempty"`
+	// Add and Del are, for a set field (IsSetField), the elements this
+	// write added and removed. Sets merge element by element (add-wins),
+	// so a tag added on one laptop and another tag removed on a second
+	// both survive; the whole Value still travels for field-level order.
+	Add []string `json:"add,omitempty"`
+	Del []string `json:"del,omitempty"`
+}
+
+// IsSetField tells whether the field of a kind is a set whose elements
+// merge one by one: tags everywhere, and the lists of people and
+// organizations of meetings and missions.
+func IsSetField(k Kind, field string) bool {
+	switch field {
+	case "tags":
+		return true
+	case "orgs", "attendees", "delegates":
+		return k == KindMeeting || k == KindMission && field == "delegates"
+	case "members", "hosts":
+		return k == KindMission
+	}
+	return false
+}
+
+// SetDelta is what a write of a set field did: the elements of after that
+// were not in before, and those of before that are not in after. Values
+// that are not JSON string arrays have no elements.
+func SetDelta(before, after json.RawMessage) (add, del []string) {
+	var b, a []string
+	_ = json.Unmarshal(before, &b)
+	_ = json.Unmarshal(after, &a)
+	in := func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range a {
+		if !in(b, s) && !in(add, s) {
+			add = append(add, s)
+		}
+	}
+	for _, s := range b {
+		if !in(a, s) && !in(del, s) {
+			del = append(del, s)
+		}
+	}
+	return add, del
+}
+
+// Conflict is a value that lost a merge to a concurrent one: two devices
+// changed the same field of a record without either seeing the other's
+// value. The winner (field-level last writer by clock) is in the record;
+// the other value is kept here for the user to review, so nothing anyone
+// typed is dropped. Conflicts are local to a replica: each lists what it
+// saw lose, and resolving one writes an ordinary edit that syncs.
+type Conflict struct {
+	Record   ID            `json:"record"`
+	Kind     Kind          `json:"kind"`
+	Field    string        `json:"field"`
+	Current  ConflictValue `json:"current"` // the winner when detected
+	Other    ConflictValue `json:"other"`   // the concurrent value that lost
+	Detected hlc.Timestamp `json:"detected"`
+}
+
+// ConflictValue is one side of a conflict: the value and who wrote it when.
+type ConflictValue struct {
+	Value  json.RawMessage `json:"value"`
+	HLC    hlc.Timestamp   `json:"hlc"`
+	Device ID              `json:"device"`
+}
+
+// Key names the conflict in commands: record, field and the clock of the
+// losing value, e.g. "01J9…:notes:18f3a2b4c0000".
+func (c Conflict) Key() string {
+	return string(c.Record) + ":" + c.Field + ":" + strconv.FormatUint(uint64(c.Other.HLC), 16)
 }

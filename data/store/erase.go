@@ -83,7 +83,7 @@ func (s *Store) Erase(ctx context.Context, id data.ID) error {
 	}
 	var blobs []string
 	for _, t := range targets {
-		sha, err := w.eraseRecord(t)
+		sha, err := w.eraseRecordAt(t, w.clock.Now(), true)
 		if err != nil {
 			return fmt.Errorf("erase %s: %w", t, err)
 		}
@@ -161,10 +161,11 @@ func (w *write) attachmentsOf(id data.ID) ([]data.ID, map[string][]data.ID, erro
 	return atts, users, nil
 }
 
-// eraseRecord turns one record into an erased tombstone and logs the
-// erase; it returns the blob an attachment pointed to. An already erased
-// record is left as it is.
-func (w *write) eraseRecord(id data.ID) (blob string, err error) {
+// eraseRecordAt turns one record into an erased tombstone stamped ts and,
+// when logIt (an erase made here rather than merged from another device),
+// logs the erase; it returns the blob an attachment pointed to. An already
+// erased record is left as it is.
+func (w *write) eraseRecordAt(id data.ID, ts hlc.Timestamp, logIt bool) (blob string, err error) {
 	raw, err := id.Bytes()
 	if err != nil {
 		return "", err
@@ -211,12 +212,14 @@ func (w *write) eraseRecord(id data.ID) (blob string, err error) {
 			return "", err
 		}
 	}
-	ts := w.clock.Now()
 	idJSON, _ := json.Marshal(id)
 	tomb := erasedEnvelope{Kind: e.Kind, Fields: data.Fields{"id": idJSON}, Clocks: map[string]hlc.Timestamp{},
 		Deleted: ts, Erased: ts}
 	if err := w.setJSON(recordKey(raw), tomb); err != nil {
 		return "", err
+	}
+	if !logIt {
+		return blob, nil
 	}
 	return blob, w.log(data.Change{HLC: ts, Record: id, Kind: e.Kind, Op: OpErase, Private: private})
 }
@@ -256,8 +259,13 @@ func (w *write) scrubLog(erasing map[data.ID]bool) error {
 			}
 			changed := false
 			for i := range c.Fields {
-				if c.Fields[i].Value != nil && !bytes.Equal(c.Fields[i].Value, []byte("null")) {
-					c.Fields[i].Value = nil // encodes as null
+				f := &c.Fields[i]
+				if f.Value != nil && !bytes.Equal(f.Value, []byte("null")) {
+					f.Value = nil // encodes as null
+					changed = true
+				}
+				if f.Add != nil || f.Del != nil {
+					f.Add, f.Del = nil, nil
 					changed = true
 				}
 			}

@@ -20,6 +20,7 @@ import (
 //	0x07 id                            search document: (weight word 0x00)*
 //	0x08 kind                          live record count (uint64)
 //	0x09 sha256                        blob content
+//	0x0A id field 0x00 hlc device       sync conflict (JSON data.Conflict)
 const (
 	pMeta   byte = 0x01
 	pRecord byte = 0x02
@@ -30,6 +31,7 @@ const (
 	pDoc    byte = 0x07
 	pCount  byte = 0x08
 	pBlob   byte = 0x09
+	pConfl  byte = 0x0A
 )
 
 // Secondary indexes (second byte of a 0x04 key).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 
@@ -23,6 +24,16 @@ type envelope struct {
 	Fields  data.Fields              `json:"f"`
 	Clocks  map[string]hlc.Timestamp `json:"c"`
 	Deleted hlc.Timestamp            `json:"d,omitempty"`
+	// What sync's merge needs beyond the clocks (merge.go): the device
+	// that wrote a field's value when it was another device (absent: this
+	// one), the clock of the value each write replaced, the newest field
+	// clock a delete had seen (an edit newer than that beats the delete),
+	// the element states of set fields, and the erase mark.
+	Writers     map[string]data.ID       `json:"w,omitempty"`
+	Seen        map[string]hlc.Timestamp `json:"s,omitempty"`
+	DeletedSeen hlc.Timestamp            `json:"ds,omitempty"`
+	Sets        map[string]*setState     `json:"sets,omitempty"`
+	Erased      hlc.Timestamp            `json:"e,omitempty"`
 }
 
 func (e *envelope) record() (data.Record, error) { return e.Fields.Decode(e.Kind) }
@@ -234,12 +245,16 @@ func (s *Store) Delete(ctx context.Context, id data.ID) error {
 		return err
 	}
 	e.Deleted = ts
+	seen := e.newestClock()
+	if seen > e.DeletedSeen {
+		e.DeletedSeen = seen
+	}
 	if err := w.setJSON(recordKey(raw), e); err != nil {
 		return err
 	}
 	w.counts[e.Kind]--
 	if err := w.log(data.Change{HLC: ts, Record: id, Kind: e.Kind, Op: data.OpDelete,
-		Private: old.Meta().Confidentiality == data.Private}); err != nil {
+		Private: old.Meta().Confidentiality == data.Private, Seen: seen}); err != nil {
 		return err
 	}
 	return w.commit()
@@ -256,6 +271,9 @@ type write struct {
 	counts map[data.Kind]uint64
 	logged int
 	done   bool
+	// observed: a merge moved the clock past other devices' changes,
+	// which must persist even when nothing was logged.
+	observed bool
 }
 
 func (s *Store) newWrite() *write {
@@ -273,7 +291,7 @@ func (w *write) discard() {
 }
 
 func (w *write) commit() error {
-	if w.logged > 0 {
+	if w.logged > 0 || w.observed {
 		if err := w.txn.Set(metaKey("seq"), u64(w.seq)); err != nil {
 			return err
 		}
@@ -375,14 +393,27 @@ func (w *write) put(rec data.Record, create bool) error {
 	fields["updated"], _ = json.Marshal(now)
 
 	ts := w.clock.Now()
-	env := &envelope{Kind: rec.Kind(), Fields: fields, Clocks: map[string]hlc.Timestamp{}}
+	env := &envelope{Kind: rec.Kind(), Fields: fields}
 	if old != nil {
-		for k, v := range old.Clocks {
-			env.Clocks[k] = v
-		}
+		// Copies: changesFor reads old's clocks after these change.
+		env.Clocks = maps.Clone(old.Clocks)
+		env.Writers, env.Seen, env.Sets = maps.Clone(old.Writers), maps.Clone(old.Seen), old.Sets
+	}
+	if env.Clocks == nil {
+		env.Clocks = map[string]hlc.Timestamp{}
 	}
 	for name := range diff {
+		var before json.RawMessage
+		if old != nil {
+			before = old.Fields[name]
+			env.noteSeen(name, old.Clocks[name])
+		}
+		if data.IsSetField(rec.Kind(), name) {
+			add, del := data.SetDelta(before, fields[name])
+			env.setOf(name, before, env.Clocks[name]).local(add, del, ts, env.Clocks[name], fields[name])
+		}
 		env.Clocks[name] = ts
+		delete(env.Writers, name)
 	}
 	if err := w.setJSON(recordKey(raw), env); err != nil {
 		return err
@@ -429,7 +460,15 @@ func changesFor(id data.ID, kind data.Kind, ts hlc.Timestamp, oldRec data.Record
 			if old != nil {
 				seen = old.Clocks[name]
 			}
-			ch.Fields = append(ch.Fields, data.FieldChange{Name: name, Value: v, Seen: seen})
+			fc := data.FieldChange{Name: name, Value: v, Seen: seen}
+			if data.IsSetField(kind, name) {
+				var before json.RawMessage
+				if old != nil && oldRec != nil && !(wasPrivate && !isPrivate) {
+					before = old.Fields[name]
+				}
+				fc.Add, fc.Del = data.SetDelta(before, v)
+			}
+			ch.Fields = append(ch.Fields, fc)
 		}
 		return ch
 	}

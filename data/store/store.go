@@ -31,6 +31,9 @@ type Options struct {
 	Verbose bool
 	// Now replaces the wall clock (tests).
 	Now func() time.Time
+	// InMemory keeps the database in memory only (property tests that
+	// open thousands of replicas); dir still holds the lock and marker.
+	InMemory bool
 }
 
 // Store is an open Fieldbook data directory. It is safe for concurrent use:
@@ -159,6 +162,9 @@ func badgerOptions(path string, opt Options) badger.Options {
 		WithCompression(options.ZSTD).
 		WithLogger(quietLogger{verbose: opt.Verbose})
 	o.TableSizeMultiplier = 1 // (no With… setter for it)
+	if opt.InMemory {
+		o = o.WithDir("").WithValueDir("").WithInMemory(true).WithSyncWrites(false)
+	}
 	if opt.EncryptionKey != nil {
 		o = o.WithEncryptionKey(opt.EncryptionKey).WithIndexCacheSize(8 << 20)
 	}

@@ -1,0 +1,709 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/hlc"
+)
+
+// Merging other devices' changes (sync). The rules, which make every
+// replica converge to the same records whatever the order, duplication or
+// delay in which changes arrive:
+//
+//   - Each field is last-writer-wins by (HLC, device ID): a change's value
+//     replaces the field's if its clock is later, ties going to the higher
+//     device ID. Comparing is all a merge does, so the result does not
+//     depend on the order.
+//   - A change records the clock of the value its writer replaced (Seen).
+//     If the two values that meet were written without either writer having
+//     seen the other's, and they differ, the loser is kept as a conflict
+//     for review (data.Conflict) — nothing typed is silently dropped.
+//   - Set fields (data.IsSetField) merge element by element: an element is
+//     present while its newest add is later than anything a remover had
+//     seen, so a concurrent add wins over a remove.
+//   - A delete records the newest field clock its writer had seen; the
+//     record is a tombstone only while no field is newer than that, so an
+//     edit the deleter had not seen brings the record back (edit beats
+//     delete).
+//   - An erase is final: content is scrubbed and later changes about the
+//     record are ignored.
+//   - Private changes never leave their device; one that arrives anyway is
+//     ignored. This device's own changes are never merged back.
+
+// setState is a set field's merge state: the list of the field's last
+// writer (which gives the order) and, per element, the newest clock that
+// added it and the newest clock a remover had seen.
+type setState struct {
+	Base  []string            `json:"b"`
+	Elems map[string]*setElem `json:"e"`
+}
+
+type setElem struct {
+	Add hlc.Timestamp `json:"a,omitempty"`
+	Rem hlc.Timestamp `json:"r,omitempty"`
+}
+
+func (e *setElem) present() bool { return e.Add > e.Rem }
+
+// setOf returns the state of a set field, starting it from before — the
+// field's value with its clock — when the record has none yet (records
+// written before sync existed, or never merged).
+func (e *envelope) setOf(name string, before json.RawMessage, clock hlc.Timestamp) *setState {
+	if e.Sets == nil {
+		e.Sets = map[string]*setState{}
+	}
+	st := e.Sets[name]
+	if st == nil {
+		st = &setState{Elems: map[string]*setElem{}}
+		_ = json.Unmarshal(before, &st.Base)
+		for _, v := range st.Base {
+			st.Elems[v] = &setElem{Add: clock}
+		}
+		e.Sets[name] = st
+	}
+	return st
+}
+
+func (st *setState) elem(v string) *setElem {
+	el := st.Elems[v]
+	if el == nil {
+		el = &setElem{}
+		st.Elems[v] = el
+	}
+	return el
+}
+
+// apply records that a write at ts, whose writer had seen the field at
+// seen, added add and removed del.
+func (st *setState) apply(add, del []string, ts, seen hlc.Timestamp) {
+	for _, v := range add {
+		if el := st.elem(v); ts > el.Add {
+			el.Add = ts
+		}
+	}
+	for _, v := range del {
+		if el := st.elem(v); seen > el.Rem {
+			el.Rem = seen
+		}
+	}
+}
+
+// value is the merged list: the present elements of the last writer's
+// list in its order, then the other present elements sorted.
+func (st *setState) value() json.RawMessage {
+	out := []string{}
+	in := map[string]bool{}
+	for _, v := range st.Base {
+		if el := st.Elems[v]; el != nil && el.present() && !in[v] {
+			out = append(out, v)
+			in[v] = true
+		}
+	}
+	var extra []string
+	for v, el := range st.Elems {
+		if el.present() && !in[v] {
+			extra = append(extra, v)
+		}
+	}
+	sort.Strings(extra)
+	out = append(out, extra...)
+	if len(out) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
+// local records a write made on this device: the new list is the base.
+func (st *setState) local(add, del []string, ts, seen hlc.Timestamp, value json.RawMessage) {
+	st.apply(add, del, ts, seen)
+	st.Base = nil
+	_ = json.Unmarshal(value, &st.Base)
+}
+
+// noteSeen remembers the clock of the value a write replaced.
+func (e *envelope) noteSeen(name string, seen hlc.Timestamp) {
+	if seen == 0 {
+		delete(e.Seen, name)
+		return
+	}
+	if e.Seen == nil {
+		e.Seen = map[string]hlc.Timestamp{}
+	}
+	e.Seen[name] = seen
+}
+
+// newestClock is the latest field clock of the record. "updated" does not
+// count: every replica stamps it itself.
+func (e *envelope) newestClock() hlc.Timestamp {
+	var n hlc.Timestamp
+	for name, c := range e.Clocks {
+		if name != "updated" && c > n {
+			n = c
+		}
+	}
+	return n
+}
+
+// dead tells whether the record is a tombstone under the merge rules.
+func (e *envelope) dead() bool {
+	return e.Erased != 0 || (e.DeletedSeen != 0 && e.newestClock() <= e.DeletedSeen)
+}
+
+// MergeResult counts what a Merge did.
+type MergeResult struct {
+	Applied    int // changes that changed at least one field or a record's life
+	Unchanged  int // already known (duplicates, or values that lost)
+	Ignored    int // private or this device's own changes
+	Created    int // records new to this replica
+	Deleted    int // records that became tombstones
+	Restored   int // tombstones an edit brought back
+	Erased     int
+	Conflicts  []data.Conflict // found in this merge
+	Problems   []error         // changes that could not be applied, each naming its record
+	ClockAfter hlc.Timestamp
+}
+
+// mergeBatch bounds a merge transaction (Badger limits a transaction's
+// size; smaller batches also keep memory flat for 100k changes).
+const mergeBatch = 400
+
+// Merge applies other devices' changes (see the rules above). It is
+// idempotent: merging the same changes again changes nothing. progress, if
+// set, is called after each batch with the number of changes done.
+func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(done int)) (MergeResult, error) {
+	var res MergeResult
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	marks := map[data.ID]*mergedMark{}
+	for start := 0; start < len(changes); start += mergeBatch {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		end := min(start+mergeBatch, len(changes))
+		w := s.newWrite()
+		batch := MergeResult{}
+		touched := map[data.ID]*mergedMark{}
+		for i := range changes[start:end] {
+			c := &changes[start+i]
+			m, err := w.mark(marks, c.Device)
+			if err != nil {
+				w.discard()
+				return res, err
+			}
+			if m != nil && m.has(c.Seq) {
+				batch.Unchanged++
+				continue
+			}
+			if err := w.merge(c, &batch); err != nil {
+				w.discard()
+				return res, err
+			}
+			if m != nil {
+				m.add(c.Seq)
+				touched[c.Device] = m
+			}
+		}
+		for dev, m := range touched {
+			if err := w.setJSON(metaKey("merged/"+string(dev)), m); err != nil {
+				w.discard()
+				return res, err
+			}
+		}
+		w.observed = true
+		if err := w.commit(); err != nil {
+			for dev := range touched {
+				delete(marks, dev) // reread: the batch did not land
+			}
+			return res, err
+		}
+		res.add(batch)
+		if progress != nil {
+			progress(end)
+		}
+	}
+	res.ClockAfter = s.clock.Last()
+	return res, nil
+}
+
+// mergedMark is which of a device's changes this replica has merged:
+// every sequence number up to Upto, and the ones above it in Extra (which
+// arrive when segments come out of order). Merging a change twice must
+// not find its losing value again as a conflict the user already
+// resolved, so duplicates are recognised before the merge.
+type mergedMark struct {
+	Upto  uint64   `json:"upto"`
+	Extra []uint64 `json:"extra,omitempty"`
+}
+
+func (m *mergedMark) has(seq uint64) bool {
+	if seq <= m.Upto {
+		return true
+	}
+	i := sort.Search(len(m.Extra), func(i int) bool { return m.Extra[i] >= seq })
+	return i < len(m.Extra) && m.Extra[i] == seq
+}
+
+func (m *mergedMark) add(seq uint64) {
+	if m.has(seq) {
+		return
+	}
+	i := sort.Search(len(m.Extra), func(i int) bool { return m.Extra[i] >= seq })
+	m.Extra = append(m.Extra, 0)
+	copy(m.Extra[i+1:], m.Extra[i:])
+	m.Extra[i] = seq
+	for len(m.Extra) > 0 && m.Extra[0] == m.Upto+1 {
+		m.Upto++
+		m.Extra = m.Extra[1:]
+	}
+}
+
+// mark loads (once per Merge) the merged mark of a device; nil for
+// changes that name no device (they are ignored by merge anyway).
+func (w *write) mark(marks map[data.ID]*mergedMark, dev data.ID) (*mergedMark, error) {
+	if dev == "" || dev == w.s.device {
+		return nil, nil
+	}
+	if m, ok := marks[dev]; ok {
+		return m, nil
+	}
+	m := &mergedMark{}
+	b, err := getMeta(w.txn, "merged/"+string(dev))
+	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, err
+	}
+	if b != nil {
+		if err := json.Unmarshal(b, m); err != nil {
+			return nil, fmt.Errorf("the merge record of device %s is damaged: %w", dev, err)
+		}
+	}
+	marks[dev] = m
+	return m, nil
+}
+
+// Merged reports, per device, up to which sequence number (without gaps)
+// this replica has merged its changes.
+func (s *Store) Merged(ctx context.Context) (map[data.ID]uint64, error) {
+	out := map[data.ID]uint64{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		prefix := metaKey("merged/")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var m mergedMark
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &m) }); err != nil {
+				return err
+			}
+			out[data.ID(it.Item().Key()[len(prefix):])] = m.Upto
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (r *MergeResult) add(b MergeResult) {
+	r.Applied += b.Applied
+	r.Unchanged += b.Unchanged
+	r.Ignored += b.Ignored
+	r.Created += b.Created
+	r.Deleted += b.Deleted
+	r.Restored += b.Restored
+	r.Erased += b.Erased
+	r.Conflicts = append(r.Conflicts, b.Conflicts...)
+	r.Problems = append(r.Problems, b.Problems...)
+}
+
+// wins tells whether a write (h, d) beats the current one (H, D).
+func wins(h hlc.Timestamp, d data.ID, H hlc.Timestamp, D data.ID) bool {
+	if h != H {
+		return h > H
+	}
+	return d > D
+}
+
+func (w *write) merge(c *data.Change, res *MergeResult) error {
+	if c.Private || c.Device == w.s.device || c.Device == "" {
+		res.Ignored++
+		return nil
+	}
+	raw, err := c.Record.Bytes()
+	if err != nil {
+		res.Problems = append(res.Problems, fmt.Errorf("change %s/%d: %w", c.Device, c.Seq, err))
+		return nil
+	}
+	if _, ok := kindByte[c.Kind]; !ok {
+		res.Problems = append(res.Problems, fmt.Errorf("change %s/%d: record %s has an unknown kind %q", c.Device, c.Seq, c.Record, c.Kind))
+		return nil
+	}
+	w.clock.Observe(c.HLC)
+	env, err := readEnvelope(w.txn, raw)
+	isNew := errors.Is(err, badger.ErrKeyNotFound)
+	if err != nil && !isNew {
+		return err
+	}
+	if isNew {
+		env = &envelope{Kind: c.Kind, Fields: data.Fields{}, Clocks: map[string]hlc.Timestamp{}}
+	}
+	if env.Erased != 0 {
+		res.Unchanged++
+		return nil
+	}
+	if env.Kind != c.Kind {
+		res.Problems = append(res.Problems, fmt.Errorf("change %s/%d: %s is %s here, not %s; skipped", c.Device, c.Seq, c.Record, env.Kind.WithArticle(), c.Kind.WithArticle()))
+		return nil
+	}
+	if c.Op == data.OpErase {
+		return w.mergeErase(c, env, isNew, res)
+	}
+	wasLive := !isNew && env.Deleted == 0
+	var oldRec data.Record
+	if wasLive {
+		if oldRec, err = env.record(); err != nil {
+			return fmt.Errorf("record %s is damaged: %w", c.Record, err)
+		}
+	}
+	if env.Clocks == nil {
+		env.Clocks = map[string]hlc.Timestamp{}
+	}
+	changed := false
+	var conflicts []data.Conflict
+	switch c.Op {
+	case data.OpDelete:
+		seen := c.Seen
+		if seen == 0 {
+			seen = c.HLC // a change log from before deletes recorded what they had seen
+		}
+		if seen > env.DeletedSeen {
+			env.DeletedSeen = seen
+			changed = true
+		}
+	case data.OpPut:
+		for i := range c.Fields {
+			fc := &c.Fields[i]
+			if fc.Name == "updated" || fc.Name == "id" {
+				continue
+			}
+			if data.IsSetField(c.Kind, fc.Name) {
+				if env.mergeSet(c, fc) {
+					changed = true
+				}
+				continue
+			}
+			cur, H, D := env.Fields[fc.Name], env.Clocks[fc.Name], env.writer(fc.Name, w.s.device)
+			if h := c.HLC; h == H && c.Device == D {
+				continue // this very write, again
+			}
+			same := jsonEqual(cur, fc.Value)
+			if wins(c.HLC, c.Device, H, D) {
+				if H != 0 && fc.Seen != H && !same {
+					conflicts = append(conflicts, data.Conflict{Record: c.Record, Kind: c.Kind, Field: fc.Name,
+						Current: data.ConflictValue{Value: fc.Value, HLC: c.HLC, Device: c.Device},
+						Other:   data.ConflictValue{Value: cur, HLC: H, Device: D}})
+				}
+				env.setField(fc.Name, fc.Value)
+				env.Clocks[fc.Name] = c.HLC
+				env.setWriter(fc.Name, c.Device, w.s.device)
+				env.noteSeen(fc.Name, fc.Seen)
+				changed = true
+			} else if env.Seen[fc.Name] != c.HLC && fc.Seen != H && !same {
+				conflicts = append(conflicts, data.Conflict{Record: c.Record, Kind: c.Kind, Field: fc.Name,
+					Current: data.ConflictValue{Value: cur, HLC: H, Device: D},
+					Other:   data.ConflictValue{Value: fc.Value, HLC: c.HLC, Device: c.Device}})
+			}
+		}
+	default:
+		res.Problems = append(res.Problems, fmt.Errorf("change %s/%d: unknown operation %q on %s", c.Device, c.Seq, c.Op, c.Record))
+		return nil
+	}
+	for i := range conflicts {
+		conflicts[i].Detected = w.clock.Last()
+		if err := w.putConflict(conflicts[i]); err != nil {
+			return err
+		}
+	}
+	res.Conflicts = append(res.Conflicts, conflicts...)
+	if !changed {
+		res.Unchanged++
+		return nil
+	}
+	nowLive := !env.dead()
+	var newRec data.Record
+	if nowLive {
+		if c.HLC.Time().After(env.updated()) {
+			env.Fields["updated"], _ = json.Marshal(c.HLC.Time())
+		}
+		if _, ok := env.Fields["id"]; !ok {
+			env.Fields["id"], _ = json.Marshal(c.Record)
+		}
+		if newRec, err = env.record(); err != nil {
+			res.Problems = append(res.Problems, fmt.Errorf("change %s/%d to %s %s: %w; skipped", c.Device, c.Seq, c.Kind, c.Record, err))
+			return nil
+		}
+		env.Deleted = 0
+	} else if env.Deleted == 0 {
+		env.Deleted = c.HLC
+	}
+	switch {
+	case wasLive && nowLive:
+		err = w.reindex(oldRec, newRec, raw)
+	case wasLive && !nowLive:
+		res.Deleted++
+		w.counts[c.Kind]--
+		err = w.unindex(oldRec, raw)
+	case !wasLive && nowLive:
+		if isNew {
+			res.Created++
+		} else {
+			res.Restored++
+		}
+		w.counts[c.Kind]++
+		if err = w.txn.Set(kindKey(c.Kind, raw), nil); err == nil {
+			err = w.reindex(nil, newRec, raw)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	res.Applied++
+	return w.setJSON(recordKey(raw), env)
+}
+
+// mergeSet merges a set field's change; it reports whether the value or
+// its merge state changed.
+func (e *envelope) mergeSet(c *data.Change, fc *data.FieldChange) bool {
+	H, D := e.Clocks[fc.Name], e.writer(fc.Name, "")
+	st := e.setOf(fc.Name, e.Fields[fc.Name], H)
+	before, _ := json.Marshal(st)
+	add, del := fc.Add, fc.Del
+	if add == nil && del == nil {
+		// A change logged before sets carried their elements: a new
+		// record's list is all adds; an edit of the list this replica
+		// has is that list's delta; otherwise only its elements are known
+		// (kept, as an add would be).
+		var list []string
+		_ = json.Unmarshal(fc.Value, &list)
+		switch {
+		case fc.Seen == 0:
+			add = list
+		case fc.Seen == H:
+			b, _ := json.Marshal(st.Base)
+			add, del = data.SetDelta(b, fc.Value)
+		default:
+			add = list
+		}
+	}
+	st.apply(add, del, c.HLC, fc.Seen)
+	if wins(c.HLC, c.Device, H, D) {
+		st.Base = nil
+		_ = json.Unmarshal(fc.Value, &st.Base)
+		e.Clocks[fc.Name] = c.HLC
+		e.setWriter(fc.Name, c.Device, "")
+		e.noteSeen(fc.Name, fc.Seen)
+	}
+	e.setField(fc.Name, st.value())
+	after, _ := json.Marshal(st)
+	return !bytes.Equal(before, after)
+}
+
+func (e *envelope) setField(name string, v json.RawMessage) {
+	if len(v) == 0 || bytes.Equal(v, []byte("null")) {
+		delete(e.Fields, name)
+		return
+	}
+	e.Fields[name] = v
+}
+
+// writer is the device that wrote a field's current value; self for one
+// written here ("" when the caller only compares remote writers).
+func (e *envelope) writer(name string, self data.ID) data.ID {
+	if d, ok := e.Writers[name]; ok {
+		return d
+	}
+	return self
+}
+
+func (e *envelope) setWriter(name string, d, self data.ID) {
+	if d == self && self != "" {
+		delete(e.Writers, name)
+		return
+	}
+	if e.Writers == nil {
+		e.Writers = map[string]data.ID{}
+	}
+	e.Writers[name] = d
+}
+
+// jsonEqual compares two JSON values, treating absent and null as equal.
+func jsonEqual(a, b json.RawMessage) bool {
+	if len(a) == 0 {
+		a = json.RawMessage("null")
+	}
+	if len(b) == 0 {
+		b = json.RawMessage("null")
+	}
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	xb, _ := json.Marshal(x)
+	yb, _ := json.Marshal(y)
+	return bytes.Equal(xb, yb)
+}
+
+// mergeErase applies another device's erase: the record's content goes,
+// as does what this device's own change log said about it and any
+// conflict holding its values. It is not logged again here.
+func (w *write) mergeErase(c *data.Change, env *envelope, isNew bool, res *MergeResult) error {
+	raw, _ := c.Record.Bytes()
+	if !isNew {
+		if _, err := w.eraseRecordAt(c.Record, c.HLC, false); err != nil {
+			return fmt.Errorf("erase %s: %w", c.Record, err)
+		}
+		if err := w.scrubLog(map[data.ID]bool{c.Record: true}); err != nil {
+			return err
+		}
+	} else {
+		idJSON, _ := json.Marshal(c.Record)
+		tomb := erasedEnvelope{Kind: c.Kind, Fields: data.Fields{"id": idJSON}, Clocks: map[string]hlc.Timestamp{},
+			Deleted: c.HLC, Erased: c.HLC}
+		if err := w.setJSON(recordKey(raw), tomb); err != nil {
+			return err
+		}
+	}
+	if err := w.dropConflicts(raw); err != nil {
+		return err
+	}
+	res.Erased++
+	res.Applied++
+	return nil
+}
+
+// conflictKey is where a conflict is kept: the record, the field, and the
+// losing value's clock and writer (so the same loss found twice is one
+// conflict).
+func conflictKey(c data.Conflict) ([]byte, error) {
+	raw, err := c.Record.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	dev, err := c.Other.Device.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	k := append([]byte{pConfl}, raw[:]...)
+	k = append(k, c.Field...)
+	k = append(k, 0)
+	k = binary.BigEndian.AppendUint64(k, uint64(c.Other.HLC))
+	return append(k, dev[:]...), nil
+}
+
+func (w *write) putConflict(c data.Conflict) error {
+	k, err := conflictKey(c)
+	if err != nil {
+		return err
+	}
+	if _, err := w.txn.Get(k); err == nil {
+		return nil // known already: keep when it was first seen
+	}
+	return w.setJSON(k, c)
+}
+
+func (w *write) dropConflicts(raw [16]byte) error {
+	prefix := append([]byte{pConfl}, raw[:]...)
+	var keys [][]byte
+	it := w.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	for it.Rewind(); it.Valid(); it.Next() {
+		keys = append(keys, it.Item().KeyCopy(nil))
+	}
+	it.Close()
+	for _, k := range keys {
+		if err := w.txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Conflicts lists the open conflicts, oldest record first.
+func (s *Store) Conflicts(ctx context.Context) ([]data.Conflict, error) {
+	var out []data.Conflict
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pConfl}, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var c data.Conflict
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &c) }); err != nil {
+				return fmt.Errorf("conflict %x is damaged: %w", it.Item().Key(), err)
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Conflict finds an open conflict by its Key.
+func (s *Store) Conflict(ctx context.Context, key string) (data.Conflict, error) {
+	all, err := s.Conflicts(ctx)
+	if err != nil {
+		return data.Conflict{}, err
+	}
+	for _, c := range all {
+		if c.Key() == key {
+			return c, nil
+		}
+	}
+	return data.Conflict{}, data.Errorf(data.ErrNotFound, "no open conflict %s (conflicts list shows them)", key)
+}
+
+// ResolveConflict closes a conflict. With value nil the record's current
+// value stays; otherwise value (the other side's, or one the user wrote)
+// becomes the field's value as an ordinary edit on this device, which
+// syncs to the others like any edit and, having seen the current value,
+// raises no new conflict there.
+func (s *Store) ResolveConflict(ctx context.Context, key string, value json.RawMessage) error {
+	c, err := s.Conflict(ctx, key)
+	if err != nil {
+		return err
+	}
+	if value != nil {
+		cur, err := s.Get(ctx, c.Record)
+		if err != nil {
+			return fmt.Errorf("resolve %s: %w", key, err)
+		}
+		fields, err := data.FieldsOf(cur)
+		if err != nil {
+			return err
+		}
+		fields.Apply(data.Fields{c.Field: value})
+		rec, err := fields.Decode(c.Kind)
+		if err != nil {
+			return data.Errorf(data.ErrInvalid, "resolve %s: %q is not a value for %s: %v", key, value, c.Field, err)
+		}
+		if _, err := s.UpdateFrom(ctx, cur, rec); err != nil {
+			return fmt.Errorf("resolve %s: %w", key, err)
+		}
+	}
+	k, err := conflictKey(c)
+	if err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.db.Update(func(txn *badger.Txn) error { return txn.Delete(k) })
+}
