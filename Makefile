@@ -22,8 +22,10 @@ BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 # The smoke test runs the real binary under Xvfb and screenshots it; the PDF
 # tests read documents back with poppler, decode their QR codes with zbar and
 # check them with qpdf; the exchange tests read exports back with Python's
-# openpyxl and icalendar (Debian's, used through /usr/bin/python3).
-TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool poppler-utils zbar-tools qpdf python3-openpyxl python3-icalendar python3-vobject
+# openpyxl and icalendar (Debian's, used through /usr/bin/python3); the
+# sync transports are tested against a real WebDAV server, rclone's
+# (.ci/webdav-server starts one; .ci/run does).
+TEST_PKGS := xvfb xauth x11-utils imagemagick xdotool poppler-utils zbar-tools qpdf python3-openpyxl python3-icalendar python3-vobject rclone
 
 .PHONY: run test build toolchain deps deps-test fmt-check vet unit fuzz smoke bench clean
 
@@ -68,6 +70,9 @@ fmt-check:
 vet:
 	$(GO) vet -tags $(TAGS) ./...
 
+# With FIELDBOOK_WEBDAV_URL set (.ci/run starts rclone with
+# .ci/webdav-server), the sync transports are also tested against that
+# separate server; without it, only against x/net/webdav in-process.
 unit:
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
 
@@ -77,7 +82,7 @@ unit:
 # while it minimizes a new (non-failing) coverage input; that is not a
 # failure — a real one always writes "Failing input written to …".
 FUZZTIME ?= 5s
-FUZZ_TARGETS := ./data:FuzzSetField ./data/sample:FuzzParse ./data/hlc:FuzzParse ./data/locale:FuzzFoldTokens ./data/exchange:FuzzImportCSV ./data/exchange:FuzzImportXLSX ./data/exchange:FuzzImportJSON ./data/seminar:FuzzImportAgenda ./data/card:FuzzParse ./data/card:FuzzFormat ./data/card/qr:FuzzDecodeReader ./data/vault:FuzzRestore ./data/store:FuzzRestoreStream
+FUZZ_TARGETS := ./data:FuzzSetField ./data/sample:FuzzParse ./data/hlc:FuzzParse ./data/locale:FuzzFoldTokens ./data/exchange:FuzzImportCSV ./data/exchange:FuzzImportXLSX ./data/exchange:FuzzImportJSON ./data/seminar:FuzzImportAgenda ./data/card:FuzzParse ./data/card:FuzzFormat ./data/card/qr:FuzzDecodeReader ./data/vault:FuzzRestore ./data/store:FuzzRestoreStream ./data/replica:FuzzDecodeSegment ./data/replica:FuzzMergeSegment
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

@@ -185,33 +185,49 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	marks := map[data.ID]*mergedMark{}
-	for start := 0; start < len(changes); start += mergeBatch {
+	size := mergeBatch
+	for start := 0; start < len(changes); {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		end := min(start+mergeBatch, len(changes))
+		end := min(start+size, len(changes))
 		w := s.newWrite()
 		batch := MergeResult{}
 		touched := map[data.ID]*mergedMark{}
+		var err error
 		for i := range changes[start:end] {
 			c := &changes[start+i]
-			m, err := w.mark(marks, c.Device)
-			if err != nil {
-				w.discard()
-				return res, err
+			var m *mergedMark
+			if m, err = w.mark(marks, c.Device); err != nil {
+				break
 			}
 			if m != nil && m.has(c.Seq) {
 				batch.Unchanged++
 				continue
 			}
-			if err := w.merge(c, &batch); err != nil {
-				w.discard()
-				return res, err
+			if err = w.merge(c, &batch); err != nil {
+				if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
+					// Records with many search terms: the batch is
+					// more than one transaction holds. Do it again
+					// with what fitted.
+					size = i
+				}
+				break
 			}
 			if m != nil {
 				m.add(c.Seq)
 				touched[c.Device] = m
 			}
+		}
+		if err != nil {
+			w.discard()
+			for dev := range touched {
+				delete(marks, dev) // reread: the batch did not land
+			}
+			if errors.Is(err, badger.ErrTxnTooBig) && size < end-start {
+				continue
+			}
+			return res, err
 		}
 		for dev, m := range touched {
 			if err := w.setJSON(metaKey("merged/"+string(dev)), m); err != nil {
@@ -230,6 +246,7 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 		if progress != nil {
 			progress(end)
 		}
+		start = end
 	}
 	res.ClockAfter = s.clock.Last()
 	return res, nil
@@ -351,7 +368,7 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 		return err
 	}
 	if isNew {
-		env = &envelope{Kind: c.Kind, Fields: data.Fields{}, Clocks: map[string]hlc.Timestamp{}}
+		env, err = &envelope{Kind: c.Kind, Fields: data.Fields{}, Clocks: map[string]hlc.Timestamp{}}, nil
 	}
 	if env.Erased != 0 {
 		res.Unchanged++

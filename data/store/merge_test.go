@@ -222,3 +222,30 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+// A delete can arrive before the record it deletes (segments out of
+// order): it leaves a tombstone the later create does not bring back.
+func TestMergeDeleteBeforeCreate(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	c := &data.Contact{GivenName: "Early", FamilyName: "Delete"}
+	if err := a.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Delete(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := a.Changes(ctx, a.Device(), 1, 0)
+	if _, err := b.Merge(ctx, log[1:], nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Merge(ctx, log[:1], nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Get(ctx, c.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Fatalf("the record came back: %v", err)
+	}
+	if n := b.Stats(ctx)[data.KindContact]; n != 0 {
+		t.Fatalf("%d contacts counted", n)
+	}
+}
