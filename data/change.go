@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/json"
+	"sort"
 	"strconv"
 
 	"github.com/clusme/fieldbook/data/hlc"
@@ -36,9 +37,80 @@ type Change struct {
 	Private bool          `json:"private,omitempty"`
 	Fields  []FieldChange `json:"fields,omitempty"`
 	// Seen, on a delete, is the newest field clock of the record the
-	// deleter had: an edit stamped later than that was not seen by the
-	// deleter, and beats the delete wherever the two meet.
+	// deleter had (kept for readers of older logs; Knew decides).
 	Seen hlc.Timestamp `json:"seen,omitempty"`
+	// Knew, on a delete, is every change the deleter had when it deleted:
+	// per device, the sequence numbers of its change log. A write to the
+	// record that is not among them was made without the deleter knowing,
+	// and beats the delete wherever the two meet (edit beats delete).
+	Knew map[ID]*SeqSet `json:"knew,omitempty"`
+}
+
+// SeqSet is a set of one device's change-log sequence numbers: all up to
+// Upto, and the ones above it in Extra (sorted). Changes usually arrive
+// in order, so it stays a single number.
+type SeqSet struct {
+	Upto  uint64   `json:"upto"`
+	Extra []uint64 `json:"extra,omitempty"`
+}
+
+// Has tells whether seq is in the set.
+func (m *SeqSet) Has(seq uint64) bool {
+	if m == nil {
+		return false
+	}
+	if seq <= m.Upto {
+		return true
+	}
+	i := sort.Search(len(m.Extra), func(i int) bool { return m.Extra[i] >= seq })
+	return i < len(m.Extra) && m.Extra[i] == seq
+}
+
+// Add puts seq in the set.
+func (m *SeqSet) Add(seq uint64) {
+	if m.Has(seq) {
+		return
+	}
+	i := sort.Search(len(m.Extra), func(i int) bool { return m.Extra[i] >= seq })
+	m.Extra = append(m.Extra, 0)
+	copy(m.Extra[i+1:], m.Extra[i:])
+	m.Extra[i] = seq
+	for len(m.Extra) > 0 && m.Extra[0] == m.Upto+1 {
+		m.Upto++
+		m.Extra = m.Extra[1:]
+	}
+}
+
+// Union adds every number of o to the set.
+func (m *SeqSet) Union(o *SeqSet) {
+	if o == nil {
+		return
+	}
+	if o.Upto > m.Upto {
+		m.Upto = o.Upto
+		kept := m.Extra[:0]
+		for _, s := range m.Extra {
+			if s > m.Upto {
+				kept = append(kept, s)
+			}
+		}
+		m.Extra = kept
+		for len(m.Extra) > 0 && m.Extra[0] == m.Upto+1 {
+			m.Upto++
+			m.Extra = m.Extra[1:]
+		}
+	}
+	for _, s := range o.Extra {
+		m.Add(s)
+	}
+}
+
+// Clone copies the set.
+func (m *SeqSet) Clone() *SeqSet {
+	if m == nil {
+		return nil
+	}
+	return &SeqSet{Upto: m.Upto, Extra: append([]uint64(nil), m.Extra...)}
 }
 
 // FieldChange is one field's new value, with the clock of the value the

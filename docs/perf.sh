@@ -105,6 +105,14 @@ rm -rf "$secdir"
 unlockout=$(go test -run '^$' -bench Unlock -benchtime 5x ./data/vault 2>&1)
 unlockms=$(echo "$unlockout" | awk '/BenchmarkUnlock\/default/ {printf "%.0f", $3/1e6}')
 unlockparams=$(echo "$unlockout" | grep -o 'BenchmarkUnlock/default-[^ ]*' | head -1 | sed 's/BenchmarkUnlock\/default-//; s/-[0-9]*$//')
+# Sync: a new replica applies the whole log of the 100k store (every
+# remote change) and two replicas in step exchange 100 edits, through a
+# folder and through WebDAV on loopback (x/net/webdav in-process).
+syncout=$(go test -run '^$' -bench 'SyncApply' -benchtime 1x -timeout 60m ./data/replica 2>&1
+	go test -run '^$' -bench 'SyncIncremental' -benchtime 10x -timeout 60m ./data/replica 2>&1)
+syncs() { echo "$syncout" | awk -v n="$1" '$1 ~ "^"n"-" {printf "%.1f", $3/1e9}'; }
+syncms() { echo "$syncout" | awk -v n="$1" '$1 ~ "^"n"-" {printf "%.0f", $3/1e6}'; }
+syncchanges=$(echo "$syncout" | awk '/BenchmarkSyncApply\/folder/ {for (i=1;i<=NF;i++) if ($(i+1)=="changes") {print $i; exit}}')
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
 ms() { echo "$1" | awk '{printf "%.0f", $1*1000}'; }
@@ -150,6 +158,8 @@ with notes, follow-ups; multilingual Latin and Cyrillic names).
 | Open an encrypted 100k store, whole process (unlock, open, count, close) | $(ms "$encopen_s") ms, peak RSS $(mb "$encopen_kb") MB | — | \`fieldbook --passphrase-file F stats\`, median of 3 |
 | Turn encryption on for 100k records (rewrite, verify, swap) / off again | $(printf '%.1f' "$enc_s") s / $(printf '%.1f' "$dec_s") s | — | \`fieldbook passphrase set\` / \`remove\` |
 | Encrypted backup of 100k records / restore it (verified before use) | $(printf '%.1f' "$backup_s") s, ${backup_mb} MB / $(printf '%.1f' "$restore_s") s | — | \`fieldbook backup\` / \`restore\` |
+| Sync: a new replica applies $syncchanges remote changes (the 100k store's whole log), folder / WebDAV on loopback | $(syncs BenchmarkSyncApply/folder/100000) s / $(syncs BenchmarkSyncApply/webdav/100000) s | — | \`go test -bench SyncApply -benchtime 1x ./data/replica\` |
+| Sync: incremental, 100 edits pushed by one 100k replica and pulled by another, folder / WebDAV on loopback | $(syncms BenchmarkSyncIncremental/folder/100000) ms / $(syncms BenchmarkSyncIncremental/webdav/100000) ms | — | \`go test -bench SyncIncremental -benchtime 10x ./data/replica\` |
 | Generate and save 100k records (one-off bulk load) | $(printf '%.0f' "$gen_s") s, peak RSS $(mb "$gen_kb") MB | — | \`/usr/bin/time fieldbook demo --scale 100000\` |
 
 ## QR decoding compared

@@ -139,8 +139,9 @@ func printSyncReport(w io.Writer, r *replica.Report) {
 	if n := len(r.Conflicts); n > 0 {
 		fmt.Fprintf(w, "  %d new conflicts to review: fieldbook conflicts list\n", n)
 	}
+	hint := map[string]string{"future": " (sync --accept-clock applies it)", "deletes": " (sync --confirm-deletes applies it)"}
 	for _, p := range r.Problems {
-		fmt.Fprintf(w, "  %s: %s\n", p.Kind, p)
+		fmt.Fprintf(w, "  %s: %s%s\n", p.Kind, p, hint[p.Kind])
 	}
 }
 

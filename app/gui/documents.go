@@ -50,6 +50,8 @@ func (w *mainWindow) menu() *fyne.MainMenu {
 			item(i18n.T("action.save"), fyne.KeyS, w.save),
 			item(i18n.T("nav.search"), fyne.KeyF, w.focusSearch),
 			fyne.NewMenuItemSeparator(),
+			syncMenuItem(w),
+			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem(i18n.T("menu.import")+"…", w.askImport),
 			fyne.NewMenuItem(i18n.T("menu.export")+"…", w.askExport),
 			fyne.NewMenuItemSeparator(),

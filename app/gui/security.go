@@ -122,6 +122,11 @@ func (w *mainWindow) lock() {
 	}
 	w.forms = nil
 	removeOpenCopies()
+	// A sync in progress stops at its next step (what it wrote is whole),
+	// so the store can close soon.
+	if r := w.sync.running; r != nil {
+		r.cancel()
+	}
 	w.missions = nil
 	w.missionSelect.Options = nil
 	w.missionSelect.ClearSelected()

@@ -341,6 +341,8 @@ type settingsScreen struct {
 	profileFields struct{ name, org, title, email, phone *widget.Label }
 	editProfile   *widget.Button
 	showCard      *widget.Button
+
+	sync *syncSettings // the Sync section (sync_settings.go)
 }
 
 func newSettingsScreen(w *mainWindow) *settingsScreen {
@@ -403,6 +405,8 @@ func newSettingsScreen(w *mainWindow) *settingsScreen {
 	section := func(title string, body ...fyne.CanvasObject) fyne.CanvasObject {
 		return widget.NewCard(title, "", container.NewVBox(body...))
 	}
+	s.sync = newSyncSettings(w)
+	s.sync.card = section(i18n.T("sync.section"), s.sync.view)
 	s.view = container.NewVScroll(container.NewPadded(container.NewVBox(
 		widget.NewLabelWithStyle(i18n.T("nav.settings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		note(i18n.T("settings.intro")),
@@ -418,6 +422,7 @@ func newSettingsScreen(w *mainWindow) *settingsScreen {
 			note(i18n.T("settings.zone.note"))),
 		section(i18n.T("menu.security"), widget.NewForm(widget.NewFormItem(i18n.T("lock.autolock"),
 			container.NewBorder(nil, nil, nil, changeLock, s.autoLock))), note(i18n.T("lock.autolock.note"))),
+		s.sync.card,
 		section(i18n.T("settings.section.profile"), note(i18n.T("settings.profile.note")), s.profileForm, s.profileMsg,
 			container.NewHBox(s.editProfile, s.showCard)),
 	)))
@@ -439,12 +444,14 @@ func (s *settingsScreen) content() fyne.CanvasObject { return s.view }
 func (s *settingsScreen) load() {
 	s.showSaved()
 	s.loadProfile()
+	s.sync.load()
 }
 
 // clear forgets my profile (the window locks); settings are not records.
 func (s *settingsScreen) clear() {
 	s.profile, s.profileLoaded = data.Profile{}, false
 	s.showProfile()
+	s.sync.clear()
 }
 
 // showSaved puts the saved settings into the widgets.

@@ -78,6 +78,7 @@ type mainWindow struct {
 
 	unlockEntry *widget.Entry
 	sec         security
+	sync        syncUI // the Sync button, the sync running, the conflict review (sync.go)
 	// storeUse counts background work that may use the current store;
 	// locking swaps in a fresh one and closes the store once the old one
 	// drains, so nothing in flight finds it closed.
@@ -141,6 +142,7 @@ func (w *mainWindow) shortcuts() {
 	add(fyne.KeyN, w.newMeeting)
 	add(fyne.KeyS, w.save)
 	add(fyne.KeyF, w.focusSearch)
+	c.AddShortcut(syncShortcut, func(fyne.Shortcut) { w.syncNow() })
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			w.escape()
@@ -281,7 +283,7 @@ func (w *mainWindow) buildMain() fyne.CanvasObject {
 	newBtn.Importance = widget.HighImportance
 	bar := container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabelWithStyle(i18n.T("mission.current"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
-		newBtn, w.missionSelect)
+		container.NewHBox(w.syncButton(), newBtn), w.missionSelect)
 	return container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), nil, nil, nil, w.tabs)
 }
 
@@ -531,6 +533,7 @@ func (w *mainWindow) reload() {
 				return
 			}
 			w.status.SetText(i18n.T("status.counts", stats[data.KindMission], stats[data.KindOrg], stats[data.KindContact], stats[data.KindMeeting], stats[data.KindFollowUp]))
+			w.loadSyncState()
 			if len(missions) == 0 {
 				w.missions = nil
 				w.showEmpty()

@@ -70,9 +70,10 @@ func (k Key) Valid() bool { return k.id != nil }
 func (k Key) Secret() string { return k.id.String() }
 
 // Fingerprint names the key without revealing it: the start of its
-// public recipient, so two members can compare that they hold the same.
+// public recipient (upper case, to read out), so two members can compare
+// that they hold the same.
 func (k Key) Fingerprint() string {
-	r := k.id.Recipient().String()
+	r := strings.ToUpper(k.id.Recipient().String())
 	return r[len(r)-8:]
 }
 

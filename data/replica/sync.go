@@ -473,7 +473,7 @@ func (e *engine) holdBack(ctx context.Context, name string, seg *Segment, merged
 		for _, c := range seg.Changes {
 			if t := c.HLC.Time(); t.After(limit) {
 				return &Problem{File: name, Kind: "future",
-					Detail: fmt.Sprintf("device %s dates changes %s, %s ahead of this computer's clock; held back (its clock is wrong; accept with --accept-clock)",
+					Detail: fmt.Sprintf("device %s dates changes %s, %s ahead of this computer's clock; held back until accepted (that device's clock is wrong)",
 						seg.Device, t.Format(time.RFC3339), t.Sub(e.now()).Round(time.Hour))}
 			}
 		}
@@ -492,7 +492,7 @@ func (e *engine) holdBack(ctx context.Context, name string, seg *Segment, merged
 			return nil
 		}
 		return &Problem{File: name, Kind: "deletes",
-			Detail: fmt.Sprintf("deletes %d records at once; held back until confirmed (--confirm-deletes)", deletes)}
+			Detail: fmt.Sprintf("deletes %d records at once; held back until confirmed", deletes)}
 	}
 	return nil
 }

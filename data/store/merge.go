@@ -154,9 +154,66 @@ func (e *envelope) newestClock() hlc.Timestamp {
 	return n
 }
 
-// dead tells whether the record is a tombstone under the merge rules.
+// dead tells whether the record is a tombstone under the merge rules:
+// erased; or deleted, with every write to it known to some deleter; or,
+// for deletes from logs older than Change.Knew, no field newer than what
+// the deleter had seen. A record heard of only through edits (its
+// creation has not arrived) is not shown either: its other fields are
+// unknown, and an edit of it here would log defaults for them.
 func (e *envelope) dead() bool {
-	return e.Erased != 0 || (e.DeletedSeen != 0 && e.newestClock() <= e.DeletedSeen)
+	switch {
+	case e.Erased != 0:
+		return true
+	case e.DelKnew != nil && len(e.Unknown) == 0:
+		return true
+	case e.DeletedSeen != 0 && e.newestClock() <= e.DeletedSeen:
+		return true
+	}
+	return len(e.Fields["created"]) == 0
+}
+
+// wrote notes a write (device, seq) to the record, unless a delete of it
+// already knew that write (then it cannot bring the record back).
+func (e *envelope) wrote(dev data.ID, seq uint64) {
+	if seq == 0 || e.DelKnew[dev].Has(seq) {
+		return
+	}
+	if e.Unknown == nil {
+		e.Unknown = map[data.ID][]uint64{}
+	}
+	for _, s := range e.Unknown[dev] {
+		if s == seq {
+			return
+		}
+	}
+	e.Unknown[dev] = append(e.Unknown[dev], seq)
+}
+
+// deletedKnowing applies a delete whose writer knew the changes in knew:
+// the writes among them no longer keep the record alive.
+func (e *envelope) deletedKnowing(knew map[data.ID]*data.SeqSet) {
+	if e.DelKnew == nil {
+		e.DelKnew = map[data.ID]*data.SeqSet{}
+	}
+	for dev, set := range knew {
+		if e.DelKnew[dev] == nil {
+			e.DelKnew[dev] = &data.SeqSet{}
+		}
+		e.DelKnew[dev].Union(set)
+	}
+	for dev, seqs := range e.Unknown {
+		kept := seqs[:0]
+		for _, s := range seqs {
+			if !e.DelKnew[dev].Has(s) {
+				kept = append(kept, s)
+			}
+		}
+		if len(kept) == 0 {
+			delete(e.Unknown, dev)
+		} else {
+			e.Unknown[dev] = kept
+		}
+	}
 }
 
 // MergeResult counts what a Merge did.
@@ -201,7 +258,7 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 			if m, err = w.mark(marks, c.Device); err != nil {
 				break
 			}
-			if m != nil && m.has(c.Seq) {
+			if m != nil && m.Has(c.Seq) {
 				batch.Unchanged++
 				continue
 			}
@@ -215,7 +272,7 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 				break
 			}
 			if m != nil {
-				m.add(c.Seq)
+				m.Add(c.Seq)
 				touched[c.Device] = m
 			}
 		}
@@ -252,37 +309,11 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 	return res, nil
 }
 
-// mergedMark is which of a device's changes this replica has merged:
-// every sequence number up to Upto, and the ones above it in Extra (which
-// arrive when segments come out of order). Merging a change twice must
-// not find its losing value again as a conflict the user already
-// resolved, so duplicates are recognised before the merge.
-type mergedMark struct {
-	Upto  uint64   `json:"upto"`
-	Extra []uint64 `json:"extra,omitempty"`
-}
-
-func (m *mergedMark) has(seq uint64) bool {
-	if seq <= m.Upto {
-		return true
-	}
-	i := sort.Search(len(m.Extra), func(i int) bool { return m.Extra[i] >= seq })
-	return i < len(m.Extra) && m.Extra[i] == seq
-}
-
-func (m *mergedMark) add(seq uint64) {
-	if m.has(seq) {
-		return
-	}
-	i := sort.Search(len(m.Extra), func(i int) bool { return m.Extra[i] >= seq })
-	m.Extra = append(m.Extra, 0)
-	copy(m.Extra[i+1:], m.Extra[i:])
-	m.Extra[i] = seq
-	for len(m.Extra) > 0 && m.Extra[0] == m.Upto+1 {
-		m.Upto++
-		m.Extra = m.Extra[1:]
-	}
-}
+// mergedMark is which of a device's changes this replica has merged.
+// Merging a change twice must not find its losing value again as a
+// conflict the user already resolved, so duplicates are recognised before
+// the merge.
+type mergedMark = data.SeqSet
 
 // mark loads (once per Merge) the merged mark of a device; nil for
 // changes that name no device (they are ignored by merge anyway).
@@ -382,6 +413,7 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 		return w.mergeErase(c, env, isNew, res)
 	}
 	wasLive := !isNew && env.Deleted == 0
+	hadCreated := len(env.Fields["created"]) > 0
 	var oldRec data.Record
 	if wasLive {
 		if oldRec, err = env.record(); err != nil {
@@ -395,15 +427,28 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 	var conflicts []data.Conflict
 	switch c.Op {
 	case data.OpDelete:
+		if c.Knew != nil {
+			before, _ := json.Marshal(env.DelKnew)
+			env.deletedKnowing(c.Knew)
+			after, _ := json.Marshal(env.DelKnew)
+			changed = !bytes.Equal(before, after)
+			break
+		}
+		// A change log from before deletes recorded what they knew.
 		seen := c.Seen
 		if seen == 0 {
-			seen = c.HLC // a change log from before deletes recorded what they had seen
+			seen = c.HLC
 		}
 		if seen > env.DeletedSeen {
 			env.DeletedSeen = seen
 			changed = true
 		}
 	case data.OpPut:
+		if !env.DelKnew[c.Device].Has(c.Seq) {
+			before := len(env.Unknown[c.Device])
+			env.wrote(c.Device, c.Seq)
+			changed = changed || len(env.Unknown[c.Device]) != before
+		}
 		for i := range c.Fields {
 			fc := &c.Fields[i]
 			if fc.Name == "updated" || fc.Name == "id" {
@@ -477,7 +522,7 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 		w.counts[c.Kind]--
 		err = w.unindex(oldRec, raw)
 	case !wasLive && nowLive:
-		if isNew {
+		if isNew || !hadCreated {
 			res.Created++
 		} else {
 			res.Restored++
@@ -723,4 +768,21 @@ func (s *Store) ResolveConflict(ctx context.Context, key string, value json.RawM
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	return s.db.Update(func(txn *badger.Txn) error { return txn.Delete(k) })
+}
+
+// knowledge is every change this replica has: its own change log up to
+// now and, per other device, what it has merged.
+func (w *write) knowledge() (map[data.ID]*data.SeqSet, error) {
+	out := map[data.ID]*data.SeqSet{w.s.device: {Upto: w.seq}}
+	prefix := metaKey("merged/")
+	it := w.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var m data.SeqSet
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &m) }); err != nil {
+			return nil, fmt.Errorf("the merge record %s is damaged: %w", it.Item().Key()[len(prefix):], err)
+		}
+		out[data.ID(it.Item().Key()[len(prefix):])] = &m
+	}
+	return out, nil
 }

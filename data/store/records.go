@@ -34,6 +34,11 @@ type envelope struct {
 	DeletedSeen hlc.Timestamp            `json:"ds,omitempty"`
 	Sets        map[string]*setState     `json:"sets,omitempty"`
 	Erased      hlc.Timestamp            `json:"e,omitempty"`
+	// DelKnew: the changes the record's deleters knew (merged); Unknown:
+	// writes to the record none of them knew, per device — while there
+	// is one, the record lives (edit beats delete).
+	DelKnew map[data.ID]*data.SeqSet `json:"dk,omitempty"`
+	Unknown map[data.ID][]uint64     `json:"u,omitempty"`
 }
 
 func (e *envelope) record() (data.Record, error) { return e.Fields.Decode(e.Kind) }
@@ -245,16 +250,19 @@ func (s *Store) Delete(ctx context.Context, id data.ID) error {
 		return err
 	}
 	e.Deleted = ts
-	seen := e.newestClock()
-	if seen > e.DeletedSeen {
-		e.DeletedSeen = seen
+	// The delete knows every change this replica has: its own log and
+	// what it merged from others.
+	knew, err := w.knowledge()
+	if err != nil {
+		return err
 	}
+	e.deletedKnowing(knew)
 	if err := w.setJSON(recordKey(raw), e); err != nil {
 		return err
 	}
 	w.counts[e.Kind]--
 	if err := w.log(data.Change{HLC: ts, Record: id, Kind: e.Kind, Op: data.OpDelete,
-		Private: old.Meta().Confidentiality == data.Private, Seen: seen}); err != nil {
+		Private: old.Meta().Confidentiality == data.Private, Seen: e.newestClock(), Knew: knew}); err != nil {
 		return err
 	}
 	return w.commit()
@@ -398,6 +406,7 @@ func (w *write) put(rec data.Record, create bool) error {
 		// Copies: changesFor reads old's clocks after these change.
 		env.Clocks = maps.Clone(old.Clocks)
 		env.Writers, env.Seen, env.Sets = maps.Clone(old.Writers), maps.Clone(old.Seen), old.Sets
+		env.DelKnew, env.Unknown = old.DelKnew, old.Unknown
 	}
 	if env.Clocks == nil {
 		env.Clocks = map[string]hlc.Timestamp{}
@@ -415,6 +424,10 @@ func (w *write) put(rec data.Record, create bool) error {
 		env.Clocks[name] = ts
 		delete(env.Writers, name)
 	}
+	changes := changesFor(id, rec.Kind(), ts, oldRec, meta.Confidentiality, fields, diff, old)
+	for i := range changes {
+		env.wrote(w.s.device, w.seq+uint64(i)+1) // the numbers w.log gives them below
+	}
 	if err := w.setJSON(recordKey(raw), env); err != nil {
 		return err
 	}
@@ -427,7 +440,7 @@ func (w *write) put(rec data.Record, create bool) error {
 	if err := w.reindex(oldRec, rec, raw); err != nil {
 		return err
 	}
-	for _, ch := range changesFor(id, rec.Kind(), ts, oldRec, meta.Confidentiality, fields, diff, old) {
+	for _, ch := range changes {
 		if err := w.log(ch); err != nil {
 			return err
 		}
