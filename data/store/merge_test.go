@@ -249,3 +249,35 @@ func TestMergeDeleteBeforeCreate(t *testing.T) {
 		t.Fatalf("%d contacts counted", n)
 	}
 }
+
+// The search cache (search.go) must never hide a write, local or merged.
+func TestSearchSeesEveryWrite(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	for _, q := range []string{"zebrafield", "zebrafield o"} {
+		if hits, _ := b.Search(ctx, q, 10); len(hits) != 0 {
+			t.Fatalf("%q found %d before any write", q, len(hits))
+		}
+	}
+	c := &data.Contact{GivenName: "Zebrafield", FamilyName: "Ostrich"}
+	if err := b.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if hits, _ := b.Search(ctx, "zebrafield o", 10); len(hits) != 1 {
+		t.Fatalf("a local create is not found: %d hits", len(hits))
+	}
+	m := &data.Contact{GivenName: "Zebrafield", FamilyName: "Okapi"}
+	if err := a.Create(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	exchange(t, a, b)
+	if hits, _ := b.Search(ctx, "zebrafield o", 10); len(hits) != 2 {
+		t.Fatalf("a merged create is not found: %d hits", len(hits))
+	}
+	if err := b.Delete(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if hits, _ := b.Search(ctx, "zebrafield o", 10); len(hits) != 1 {
+		t.Fatalf("a deleted record is still found: %d hits", len(hits))
+	}
+}

@@ -320,6 +320,7 @@ func (w *write) commit() error {
 	}
 	w.s.seq = w.seq
 	w.s.counts = w.counts
+	w.s.gen.Add(1)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -43,6 +44,11 @@ func scanLimit(tok string) int {
 // scanning their (possibly huge) prefix ranges.
 const verifyLimit = 1500
 
+// verifyTopUp is how many of the best-ranked unmatched candidates are
+// still checked one by one when the scans already matched enough to fill
+// the results twice over.
+const verifyTopUp = 200
+
 type cand struct {
 	id    [16]byte
 	kind  byte
@@ -70,6 +76,7 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 	sort.SliceStable(toks, func(i, j int) bool { return len(toks[i]) > len(toks[j]) })
 
 	var hits []Hit
+	gen := s.gen.Load() // before the snapshot: the cache is never older than what it reads
 	err := s.db.View(func(txn *badger.Txn) error {
 		var idx map[[16]byte]int
 		var cands []cand
@@ -78,16 +85,12 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 		// complete one: try each before settling for a truncated set.
 		first := 0
 		for p, tok := range toks {
-			idx = map[[16]byte]int{}
-			cands = cands[:0]
-			truncated := scan(txn, tok, func(id [16]byte, kind byte, sc int) {
-				if i, ok := idx[id]; ok {
-					cands[i].score = max(cands[i].score, sc)
-					return
-				}
-				idx[id] = len(cands)
-				cands = append(cands, cand{id, kind, sc})
-			})
+			var truncated bool
+			cands, truncated = s.candidates(txn, gen, tok)
+			idx = make(map[[16]byte]int, len(cands))
+			for i, c := range cands {
+				idx[c.id] = i
+			}
 			first = p
 			if !truncated {
 				break
@@ -111,11 +114,12 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 					best[i] = sc
 				}
 			} else {
-				truncated := scan(txn, tok, func(id [16]byte, _ byte, sc int) {
-					if i, ok := idx[id]; ok {
-						best[i] = max(best[i], sc)
+				others, truncated := s.candidates(txn, gen, tok)
+				for _, o := range others {
+					if i, ok := idx[o.id]; ok {
+						best[i] = max(best[i], o.score)
 					}
-				})
+				}
 				// The word's range was longer than a scan may go: check
 				// candidates the scan did not reach one by one, the best
 				// first, up to a budget (smaller for a word of one letter,
@@ -130,6 +134,12 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, err
 					}
 					sort.SliceStable(order, func(a, b int) bool { return better(cands[order[a]], cands[order[b]]) })
 					budget := min(verifyLimit, scanLimit(tok)/2)
+					if matched := len(cands) - len(order); matched >= 2*limit {
+						// The scans found plenty already: check only the
+						// best-ranked of the rest (a name among notes),
+						// not a long tail that would not make the page.
+						budget = min(budget, verifyTopUp)
+					}
 					for _, i := range order[:min(len(order), budget)] {
 						sc, err := docScore(txn, cands[i].id, tok)
 						if err != nil {
@@ -319,4 +329,74 @@ func (h *candHeap) Pop() any {
 	c := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return c
+}
+
+// candidates returns the records a word's index range holds (one per
+// record, its best score), and whether the range was longer than a scan
+// may go. A search box asks the same first word again at every keystroke
+// of the next words ("pilot", "pilot o", "pilot of" …), and that word's
+// scan is most of the work, so the last few scans are kept until the
+// next write. The caller gets its own copy to change.
+func (s *Store) candidates(txn *badger.Txn, gen uint64, tok string) ([]cand, bool) {
+	if e, ok := s.scans.get(gen, tok); ok {
+		return append([]cand(nil), e.cands...), e.truncated
+	}
+	var cands []cand
+	idx := map[[16]byte]int{}
+	truncated := scan(txn, tok, func(id [16]byte, kind byte, sc int) {
+		if i, ok := idx[id]; ok {
+			cands[i].score = max(cands[i].score, sc)
+			return
+		}
+		idx[id] = len(cands)
+		cands = append(cands, cand{id, kind, sc})
+	})
+	s.scans.put(gen, tok, scanEntry{cands: cands, truncated: truncated})
+	return append([]cand(nil), cands...), truncated
+}
+
+// scanCache holds the last scans of one write generation.
+type scanCache struct {
+	mu      sync.Mutex
+	gen     uint64
+	order   []string // oldest first
+	entries map[string]scanEntry
+}
+
+type scanEntry struct {
+	cands     []cand
+	truncated bool
+}
+
+// scanCacheSize: the words of the query being typed and the ones before.
+const scanCacheSize = 8
+
+func (c *scanCache) get(gen uint64, tok string) (scanEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return scanEntry{}, false
+	}
+	e, ok := c.entries[tok]
+	return e, ok
+}
+
+func (c *scanCache) put(gen uint64, tok string, e scanEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || c.entries == nil {
+		if gen < c.gen {
+			return // a search that started before a newer one's write
+		}
+		c.gen, c.order, c.entries = gen, nil, map[string]scanEntry{}
+	}
+	if _, ok := c.entries[tok]; ok {
+		return
+	}
+	if len(c.order) == scanCacheSize {
+		delete(c.entries, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.order = append(c.order, tok)
+	c.entries[tok] = e
 }

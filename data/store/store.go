@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -51,6 +52,11 @@ type Store struct {
 	wmu    sync.Mutex // held for every write transaction
 	seq    uint64     // last sequence number of this device's change log
 	counts map[data.Kind]uint64
+
+	// gen counts committed record writes; the search cache (search.go)
+	// is valid for one generation.
+	gen   atomic.Uint64
+	scans scanCache
 }
 
 // marker is a small plaintext file beside the database saying whether it
