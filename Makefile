@@ -73,8 +73,10 @@ vet:
 # With FIELDBOOK_WEBDAV_URL set (.ci/run starts rclone with
 # .ci/webdav-server), the sync transports are also tested against that
 # separate server; without it, only against x/net/webdav in-process.
+# -timeout: the GUI package under -race runs for minutes on two cores, and
+# Go stops a package at 10 minutes by default.
 unit:
-	$(GO) test -race -tags $(TAGS) -count=1 ./...
+	$(GO) test -race -tags $(TAGS) -count=1 -timeout 40m ./...
 
 # Each fuzz target briefly; found inputs land in the package's testdata/fuzz
 # and are rerun by every plain go test. FUZZTIME=2m for a longer hunt.

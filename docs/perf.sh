@@ -19,6 +19,9 @@ if [ ! -d "$big" ]; then
 	echo "$gen" >"$big.gen"
 fi
 read -r gen_s gen_kb <"$big.gen"
+# 1M: only when generated beforehand (about 15 minutes; see data/store/bench_test.go's sizes).
+huge=$bench/fieldbook-bench-1000000
+[ -f "$huge/ready" ] && have1m=1 || have1m=""
 
 # Median of 7 runs of "open the store, count records, close" in a fresh
 # process: wall seconds and peak RSS (KB).
@@ -28,6 +31,7 @@ open_stats() {
 }
 read -r small_s small_kb < <(open_stats "$small")
 read -r big_s big_kb < <(open_stats "$big")
+[ -n "$have1m" ] && read -r huge_s huge_kb < <(open_stats "$huge")
 
 # GUI: time until the window exists, and RSS 5 s later with the lists filled.
 gui_row() {
@@ -61,15 +65,24 @@ gui_row() {
 }
 read -r gui_small_s gui_small_kb gui_small_anon gui_small_kb2 gui_small_anon2 < <(gui_row "$small")
 read -r gui_big_s gui_big_kb gui_big_anon gui_big_kb2 gui_big_anon2 < <(gui_row "$big")
+[ -n "$have1m" ] && read -r gui_huge_s gui_huge_kb gui_huge_anon gui_huge_kb2 gui_huge_anon2 < <(gui_row "$huge")
 contactsout=$(go test -tags migrated_fynedo -run '^$' -bench 'ContactRows' -benchtime 5x ./app/gui/ 2>&1)
 
 benchout=$(go test -run '^$' -bench 'Open|DurableSave|SearchKeystroke' -benchtime 5x ./data/store/ 2>&1)
 save=$(go test -run '^$' -bench 'DurableSave' -benchtime 3000x ./data/store/ 2>&1 | grep '^BenchmarkDurableSave')
 metric() { echo "$1" | grep -o "[0-9.]* $2" | head -1 | cut -d' ' -f1; }
 open_small=$(echo "$benchout" | awk '/BenchmarkOpen\/records=[0-9][0-9][0-9]-/ {printf "%.1f", $3/1e6}')
-open_big=$(echo "$benchout" | awk '/BenchmarkOpen\/records=100[0-9][0-9][0-9]-/ {printf "%.1f", $3/1e6}')
-search=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke')
-pdfout=$(go test -run '^$' -bench 'Brochure|Catalogue30|FollowUpList1000' -benchtime 10x ./data/report/ 2>&1)
+open_big=$(echo "$benchout" | awk '/BenchmarkOpen\/records=100129-/ {printf "%.1f", $3/1e6}')
+open_huge=$(echo "$benchout" | awk '/BenchmarkOpen\/records=1000129-/ {printf "%.1f", $3/1e6}')
+search=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke/records=100129-')
+search1m=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke/records=1000129-' || true)
+# Side by side: bleve over the same records and keystrokes (its own module,
+# bench/bleve, so bleve stays out of the application).
+bleveout=$(cd bench/bleve && go test -run '^$' -bench SearchKeystroke -benchtime 3x -timeout 60m 2>&1)
+# Side by side: the same brochure content converted by LibreOffice (when installed).
+loout=$(go test -run '^$' -bench 'BrochureLibreOffice' -benchtime 3x ./data/report/ 2>&1)
+loms=$(echo "$loout" | awk '/^BenchmarkBrochureLibreOffice/ {printf "%.0f", $3/1e6}')
+pdfout=$(go test -run '^$' -bench '^BenchmarkBrochure$|Catalogue30|FollowUpList1000' -benchtime 10x ./data/report/ 2>&1)
 pdfms() { echo "$pdfout" | awk -v b="^$1-[0-9]+$" '$1 ~ b {printf "%.0f", $3/1e6}'; }
 xout=$(go test -run '^$' -bench . -benchtime 3x ./data/exchange/ 2>&1)
 xms() { echo "$xout" | awk -v b="^$1-[0-9]+$" '$1 ~ b {printf "%.0f", $3/1e6}'; }
@@ -137,6 +150,15 @@ with notes, follow-ups; multilingual Latin and Cyrillic names).
 | Store open + counts + first 50 meetings + close, 100k | $open_big ms | ≤ 300 ms | same |
 | Durable save (fsync before return), p50 / p99 | $(metric "$save" p50-ms) ms / $(metric "$save" p99-ms) ms | p99 ≤ 5 ms | \`go test -bench DurableSave -benchtime 3000x ./data/store\` |
 | Search per keystroke over 100k, p50 / p95 (59 queries: 8 words typed letter by letter, Latin and Cyrillic, 1–2 words) | $(metric "$search" p50-ms) ms / $(metric "$search" p95-ms) ms | p95 ≤ 10 ms | \`go test -bench SearchKeystroke ./data/store\` |
+| Same keystrokes, same 100k records, in one run: Fieldbook / bleve v2.6 (conjunction of prefix queries over the same folded words), p50 and p95 | $(metric "$bleveout" fieldbook-p50-ms) / $(metric "$bleveout" bleve-p50-ms) ms; $(metric "$bleveout" fieldbook-p95-ms) / $(metric "$bleveout" bleve-p95-ms) ms (bleve's p95 is $(metric "$bleveout" p95-ratio-bleve/fieldbook)× Fieldbook's) | — | \`cd bench/bleve && go test -bench . -benchtime 3x\` |
+| Company brochure PDF, Fieldbook (gopdf, in process) / the same content as HTML converted by LibreOffice headless (process, warm profile) | $(pdfms BenchmarkBrochure) ms / ${loms:-not installed} ms | — | \`go test -bench 'Brochure' -benchtime 3x ./data/report\` |
+$(if [ -n "$have1m" ]; then cat <<ROWS
+| Open until ready, 1M, whole process | $(ms "$huge_s") ms, peak RSS $(mb "$huge_kb") MB | — | \`fieldbook --data DIR stats\`, median of 7 |
+| Store open + counts + first 50 meetings + close, 1M | $open_huge ms | — | \`go test -bench Open ./data/store\` (with the 1M store generated) |
+| Search per keystroke over 1M, p50 / p95 | $(metric "$search1m" p50-ms) ms / $(metric "$search1m" p95-ms) ms | p95 ≤ 50 ms | \`go test -bench SearchKeystroke ./data/store\` |
+| GUI start to window shown / RSS 5 s after / after Contacts & organizations, 1M | $(ms "$gui_huge_s") ms / $(mb "$gui_huge_kb") MB / $(mb "$gui_huge_kb2") MB (anonymous $(mb "$gui_huge_anon2") MB) | usable | \`docs/perf.sh\` |
+ROWS
+fi)
 | GUI start to window shown, sample | $(ms "$gui_small_s") ms | ≤ 1.5 s | \`docs/perf.sh\` (real binary under Xvfb, xdotool) |
 | GUI RSS 5 s after start, lists filled, sample | $(mb "$gui_small_kb") MB (own, anonymous: $(mb "$gui_small_anon") MB) | ≤ 200 MB | same |
 | GUI RSS after opening Contacts & organizations, sample | $(mb "$gui_small_kb2") MB (anonymous: $(mb "$gui_small_anon2") MB) | ≤ 200 MB | same |

@@ -99,9 +99,9 @@ func commands() []command {
 			"outcome --meeting ID [--status held|no_show|cancelled|moved] [--outcome O] [--notes N] [--followup TITLE|-] [--due DATE] [--owner NAME] | " +
 			"agenda --seminar ID [--delegate ID] [--out FILE.pdf] [--json] | import --seminar ID FILE [--dry-run] [--json]",
 			help: "B2B seminars: slots and tables, agenda meetings without double-booking, outcomes and follow-ups, agenda PDFs, agenda import", run: cmdSeminar},
-		{name: "sync", args: "[--folder DIR | --webdav URL [--user U] [--password-file F]] [--key-file F] [--confirm-deletes] [--accept-clock] [--json] | status [--json] | key new | key set CODE|--file F | key show [--qr FILE.png]",
+		{name: "sync", args: "[--folder DIR | --webdav URL [--user U] [--password-file F]] [--key-file F] [--confirm-deletes] [--accept-clock] [--new-device] [--json] | status [--json] | key new | key set CODE|--file F | key show [--qr FILE.png]",
 			help: "sync everyone's notes through a shared folder or WebDAV, encrypted with the delegation key; the location is remembered", run: cmdSync},
-		{name: "conflicts", args: "list [--json] | resolve KEY --keep|--other|--value V", help: "values that lost a sync merge to a concurrent edit: review and resolve", run: cmdConflicts},
+		{name: "conflicts", args: "list [--json] | resolve ID --keep mine|theirs | --other | --value V", help: "values that lost a sync merge to a concurrent edit: review and resolve", run: cmdConflicts},
 	}
 }
 

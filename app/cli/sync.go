@@ -35,6 +35,7 @@ func cmdSync(e *env, args []string) error {
 	user := fs.String("user", "", "WebDAV user name")
 	passFile := fs.String("password-file", "", "file holding the WebDAV password (or "+webdavPasswordEnv+")")
 	keyFile := fs.String("key-file", "", "file holding the delegation code, passphrase or age key (remembered)")
+	newDevice := fs.Bool("new-device", false, "sync this data directory as a new device (after restoring a backup or copying it)")
 	confirm := fs.Bool("confirm-deletes", false, "apply segments that delete many records at once")
 	accept := fs.Bool("accept-clock", false, "apply changes dated far ahead of this computer's clock")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -62,21 +63,36 @@ func cmdSync(e *env, args []string) error {
 		}
 		cfg.Location, cfg.User, cfg.Password = *folder, "", ""
 	case *webdav != "":
-		if !strings.HasPrefix(*webdav, "http://") && !strings.HasPrefix(*webdav, "https://") {
+		if !replica.IsWebDAV(*webdav) {
 			return usagef("sync: --webdav %q: not an http:// or https:// URL", *webdav)
 		}
-		cfg.Location, cfg.User = *webdav, *user
+		// Credentials in the URL are taken out of it, so that neither
+		// sync status nor the settings show them; a password is kept only
+		// for the server and user it was given for.
+		loc, u, p := replica.SplitCredentials(*webdav)
+		if *user != "" {
+			u = *user
+		}
+		if loc != cfg.Location || u != cfg.User {
+			cfg.Password = ""
+		}
+		if p != "" {
+			cfg.Password = p
+		}
+		cfg.Location, cfg.User = loc, u
 	case cfg.Location == "":
 		return usagef("sync: no sync location yet: give --folder DIR or --webdav URL (it is remembered)")
 	}
-	if *passFile != "" {
-		b, err := os.ReadFile(*passFile)
-		if err != nil {
-			return usagef("sync: %v", err)
+	if replica.IsWebDAV(cfg.Location) {
+		if *passFile != "" {
+			b, err := os.ReadFile(*passFile)
+			if err != nil {
+				return usagef("sync: %v", err)
+			}
+			cfg.Password = strings.TrimRight(string(b), "\r\n")
+		} else if p := os.Getenv(webdavPasswordEnv); p != "" {
+			cfg.Password = p
 		}
-		cfg.Password = strings.TrimRight(string(b), "\r\n")
-	} else if p := os.Getenv(webdavPasswordEnv); p != "" {
-		cfg.Password = p
 	}
 	if *keyFile != "" {
 		b, err := os.ReadFile(*keyFile)
@@ -97,6 +113,13 @@ func cmdSync(e *env, args []string) error {
 	}
 	if err := replica.SaveConfig(e.ctx, e.st, cfg); err != nil {
 		return err
+	}
+	if *newDevice {
+		old, err := e.st.NewDevice(e.ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.out, "This data directory is now device %s (it was %s); the old device's changes are read back like another's.\n", e.st.Device(), old)
 	}
 	opt := replica.Options{AcceptFuture: *accept}
 	if *confirm {
@@ -323,14 +346,20 @@ func cmdConflicts(e *env, args []string) error {
 					cur = f[c.Field]
 				}
 			}
-			fmt.Fprintf(e.out, "  now:   %s\n", shortValue(cur))
-			fmt.Fprintf(e.out, "  other: %s  (device %s, %s)\n", shortValue(c.Other.Value), c.Other.Device, c.Other.HLC.Time().Local().Format("2006-01-02 15:04"))
+			who := func(d data.ID) string {
+				if d == e.st.Device() {
+					return "mine"
+				}
+				return "theirs, device " + string(d)
+			}
+			fmt.Fprintf(e.out, "  now:   %s  (%s)\n", shortValue(cur), who(c.Current.Device))
+			fmt.Fprintf(e.out, "  other: %s  (%s, %s)\n", shortValue(c.Other.Value), who(c.Other.Device), c.Other.HLC.Time().Local().Format("2006-01-02 15:04"))
 		}
 		return nil
 	case "resolve":
 		fs := flag.NewFlagSet("conflicts resolve", flag.ContinueOnError)
-		keep := fs.Bool("keep", false, "keep the value the record has now")
-		other := fs.Bool("other", false, "take the other value")
+		keep := fs.String("keep", "", "mine: the value written on this device (or, if neither was, the one the record has now); theirs: the other device's")
+		other := fs.Bool("other", false, "take the other value (the one the record does not show)")
 		value := fs.String("value", "", "write this value instead (e.g. both texts merged by hand)")
 		pos, err := parse(fs, args[1:])
 		if err != nil {
@@ -340,17 +369,26 @@ func cmdConflicts(e *env, args []string) error {
 			return usagef("conflicts resolve: give one conflict key (conflicts list shows them)")
 		}
 		n := 0
-		for _, b := range []bool{*keep, *other, *value != ""} {
+		for _, b := range []bool{*keep != "", *other, *value != ""} {
 			if b {
 				n++
 			}
 		}
 		if n != 1 {
-			return usagef("conflicts resolve: give exactly one of --keep, --other, --value V")
+			return usagef("conflicts resolve: give exactly one of --keep mine|theirs, --other, --value V")
+		}
+		if *keep != "" && *keep != "mine" && *keep != "theirs" {
+			return usagef("conflicts resolve: --keep %q: say mine or theirs", *keep)
 		}
 		c, err := e.st.Conflict(e.ctx, pos[0])
 		if err != nil {
 			return err
+		}
+		// The record shows c.Current; "mine" is the side this device
+		// wrote, "theirs" the other device's.
+		otherIsMine := c.Other.Device == e.st.Device()
+		if *keep == "mine" && otherIsMine || *keep == "theirs" && !otherIsMine {
+			*other = true
 		}
 		var v json.RawMessage
 		switch {

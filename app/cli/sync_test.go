@@ -103,7 +103,7 @@ func TestSyncEndToEnd(t *testing.T) {
 		t.Fatalf("resolve without a choice: exit %d", r.code)
 	}
 	mustOK(t, fb(t, a, "conflicts", "resolve", list[0].Key, "--value", "Ostujuht / Директор по закупкам"))
-	if r := fb(t, a, "conflicts", "resolve", list[0].Key, "--keep"); r.code != 1 || !strings.Contains(r.stderr, "no open conflict") {
+	if r := fb(t, a, "conflicts", "resolve", list[0].Key, "--keep", "mine"); r.code != 1 || !strings.Contains(r.stderr, "no open conflict") {
 		t.Fatalf("resolving twice: exit %d %s", r.code, r.stderr)
 	}
 	mustOK(t, fb(t, a, "sync"))
@@ -136,7 +136,8 @@ func TestSyncBadInput(t *testing.T) {
 		{[]string{"sync", "--folder", t.TempDir()}, 2, "no delegation sync key"},
 		{[]string{"sync", "key", "set", "short"}, 2, "at least 12 characters"},
 		{[]string{"sync", "key", "show"}, 2, "no delegation sync key"},
-		{[]string{"conflicts", "resolve", "nope", "--keep"}, 1, "no open conflict"},
+		{[]string{"conflicts", "resolve", "nope", "--keep", "mine"}, 1, "no open conflict"},
+		{[]string{"conflicts", "resolve", "nope", "--keep", "yours"}, 2, "mine or theirs"},
 		{[]string{"conflicts"}, 2, "list or resolve"},
 	}
 	for _, c := range cases {

@@ -179,10 +179,7 @@ func placeOf(name string) string {
 	return name
 }
 
-func isWebDAV(loc string) bool {
-	l := strings.ToLower(strings.TrimSpace(loc))
-	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
-}
+func isWebDAV(loc string) bool { return replica.IsWebDAV(loc) }
 
 // shortWhen is a time as the button says it: 14:32 today, else the date
 // and time.
@@ -548,7 +545,7 @@ func (w *mainWindow) showSyncSummary(rep *replica.Report, err error, stopped boo
 // problemWords explains a problem kind.
 func problemWords(kind string) string {
 	switch kind {
-	case "damaged", "foreign", "incomplete", "future", "deletes":
+	case "damaged", "foreign", "incomplete", "future", "deletes", "unreadable", "change":
 		return i18n.T("sync.problem." + kind)
 	}
 	return kind

@@ -18,7 +18,7 @@ import (
 func FuzzDecodeSegment(f *testing.F) {
 	key := testKey()
 	dev := data.NewID()
-	seg := &Segment{Format: 1, Device: dev, Number: 1, From: 1, To: 2, Changes: []data.Change{
+	seg := &Segment{Format: 1, Device: dev, From: 1, To: 2, Changes: []data.Change{
 		{Device: dev, Seq: 1, HLC: hlc.New(1780000000000, 0), Record: data.NewID(), Kind: data.KindContact, Op: data.OpPut,
 			Fields: []data.FieldChange{{Name: "given_name", Value: json.RawMessage(`"Ғулом"`)}, {Name: "tags", Value: json.RawMessage(`["oʻzbek"]`), Add: []string{"oʻzbek"}}}},
 		{Device: dev, Seq: 2, Private: true},
@@ -72,10 +72,10 @@ func FuzzMergeSegment(f *testing.F) {
 	}
 	defer st.Close()
 	dev, rec := data.NewID(), data.NewID()
-	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"number":1,"from":1,"to":1,"changes":[{"device":%q,"seq":1,"hlc":"2026-05-10T07:30:00.000Z/0","record":%q,"kind":"contact","op":"put","fields":[{"name":"given_name","value":"Ғулом"},{"name":"family_name","value":"Қодиров"},{"name":"tags","value":["a","b"],"add":["a","b"]}]}]}`, dev, dev, rec))
-	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"number":2,"changes":[{"device":%q,"seq":2,"hlc":"2026-05-10T07:31:00.000Z/0","record":%q,"kind":"contact","op":"delete","seen":"2026-05-10T07:30:00.000Z/0"}]}`, dev, dev, rec))
-	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"number":3,"changes":[{"device":%q,"seq":3,"hlc":"2026-05-10T07:32:00.000Z/0","record":%q,"kind":"meeting","op":"put","fields":[{"name":"start","value":12}]}]}`, dev, dev, rec))
-	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"number":4,"changes":[{"device":%q,"seq":4,"hlc":"2026-05-10T07:33:00.000Z/0","record":%q,"kind":"contact","op":"erase"}]}`, dev, dev, rec))
+	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"from":1,"to":1,"changes":[{"device":%q,"seq":1,"hlc":"2026-05-10T07:30:00.000Z/0","record":%q,"kind":"contact","op":"put","fields":[{"name":"given_name","value":"Ғулом"},{"name":"family_name","value":"Қодиров"},{"name":"tags","value":["a","b"],"add":["a","b"]}]}]}`, dev, dev, rec))
+	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"from":2,"to":2,"changes":[{"device":%q,"seq":2,"hlc":"2026-05-10T07:31:00.000Z/0","record":%q,"kind":"contact","op":"delete","seen":"2026-05-10T07:30:00.000Z/0"}]}`, dev, dev, rec))
+	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"from":3,"to":3,"changes":[{"device":%q,"seq":3,"hlc":"2026-05-10T07:32:00.000Z/0","record":%q,"kind":"meeting","op":"put","fields":[{"name":"start","value":12}]}]}`, dev, dev, rec))
+	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"from":4,"to":4,"changes":[{"device":%q,"seq":4,"hlc":"2026-05-10T07:33:00.000Z/0","record":%q,"kind":"contact","op":"erase"}]}`, dev, dev, rec))
 	f.Fuzz(func(t *testing.T, plain string) {
 		payload, err := seal([]byte(plain), key)
 		if err != nil {

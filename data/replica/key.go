@@ -48,6 +48,9 @@ func KeyFromSecret(secret string) (Key, error) {
 	if code, ok := normalizeCode(s); ok {
 		return deriveKey("code:" + code)
 	}
+	if looksLikeCode(s) {
+		return Key{}, data.Errorf(data.ErrInvalid, "%q is not a valid delegation code: a code is FB and 20 letters and digits (no I, L, O or U), like FB-7K4M-QX2R-9T6W-HJ3P-AZ5N; check it against the original", s)
+	}
 	if len([]rune(s)) < 12 {
 		return Key{}, data.Errorf(data.ErrInvalid, "a delegation passphrase needs at least 12 characters (or use a delegation code like FB-7K4M-QX2R-9T6W-HJ3P-AZ5N)")
 	}
@@ -69,13 +72,18 @@ func (k Key) Valid() bool { return k.id != nil }
 // Secret is the age secret key, which is what the store keeps.
 func (k Key) Secret() string { return k.id.String() }
 
-// Fingerprint names the key without revealing it: the start of its
+// Fingerprint names the key without revealing it: the end of its
 // public recipient (upper case, to read out), so two members can compare
 // that they hold the same.
 func (k Key) Fingerprint() string {
 	r := strings.ToUpper(k.id.Recipient().String())
 	return r[len(r)-8:]
 }
+
+// fileTag is the key's tag in segment file names (the fingerprint in
+// lower case): readers skip another key's files without opening them, and
+// a new key's log is written anew beside the old one's.
+func (k Key) fileTag() string { return strings.ToLower(k.Fingerprint()) }
 
 // crockford is Crockford's base32 alphabet: no I, L, O or U, so a code
 // read aloud or typed from a photo has no look-alikes.
@@ -96,6 +104,28 @@ func NewCode() string {
 		sb.WriteByte(crockford[int(v)&31])
 	}
 	return sb.String()
+}
+
+// looksLikeCode tells a mistyped delegation code from a passphrase: FB,
+// then only letters, digits, dashes and spaces, and 14–26 symbols. Taken
+// as a passphrase it would give a valid but different key, and the
+// member's notes would be unreadable to everyone else.
+func looksLikeCode(s string) bool {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	if !strings.HasPrefix(u, "FB") {
+		return false
+	}
+	n := 0
+	for _, r := range u[2:] {
+		switch {
+		case r == '-' || r == ' ':
+		case r >= '0' && r <= '9', r >= 'A' && r <= 'Z':
+			n++
+		default:
+			return false
+		}
+	}
+	return n >= 14 && n <= 26
 }
 
 // IsCode tells whether s is a delegation code (as people type it).

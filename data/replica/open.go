@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"strings"
 )
@@ -20,8 +21,7 @@ import (
 // error. A missing root collection is fine: Write creates it (but not its
 // parent). A folder must exist (see NewFolder).
 func Open(ctx context.Context, location string, user, password string) (Transport, error) {
-	lower := strings.ToLower(location)
-	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+	if !IsWebDAV(location) {
 		return NewFolder(location)
 	}
 	w, err := NewWebDAV(location, user, password)
@@ -32,6 +32,27 @@ func Open(ctx context.Context, location string, user, password string) (Transpor
 		return nil, err
 	}
 	return w, nil
+}
+
+// IsWebDAV tells whether a sync location is a WebDAV URL (http:// or
+// https://, any case) rather than a folder path.
+func IsWebDAV(location string) bool {
+	l := strings.ToLower(strings.TrimSpace(location))
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// SplitCredentials takes a user name and password out of a WebDAV URL
+// ("https://anna:secret@cloud.example/dav"), so that the URL can be shown
+// and kept without them; user and password are "" when the URL has none.
+func SplitCredentials(location string) (clean, user, password string) {
+	u, err := url.Parse(strings.TrimSpace(location))
+	if err != nil || u.User == nil || !IsWebDAV(location) {
+		return location, "", ""
+	}
+	user = u.User.Username()
+	password, _ = u.User.Password()
+	u.User = nil
+	return u.String(), user, password
 }
 
 // checkTransportName checks a file name (or, with dir set, a directory

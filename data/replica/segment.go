@@ -16,6 +16,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/hlc"
 )
 
 // Segment file layout:
@@ -45,7 +46,6 @@ const maxSegmentFile = 256 << 20
 type Segment struct {
 	Format  int           `json:"format"`
 	Device  data.ID       `json:"device"`
-	Number  uint64        `json:"number"`
 	From    uint64        `json:"from"`
 	To      uint64        `json:"to"`
 	Written time.Time     `json:"written"`
@@ -65,26 +65,58 @@ var (
 	ErrForeign = errors.New("encrypted with another key")
 )
 
-// segmentName is where segment number n of device lives.
-func segmentName(device data.ID, n uint64) string {
-	return fmt.Sprintf("log/%s/%010d.seg", device, n)
+// segmentName is where the segment holding changes from..to of device's
+// log, encrypted with the key tagged tag, whose last change has clock
+// last, lives: "log/<device>/<from>-<to>-<tag>-<last>.seg". The name says
+// what the file holds, so a reader skips what it has merged and a writer
+// sees what is missing without opening anything; two devices never write
+// the same name, and a copy of one stick onto another adds files rather
+// than replacing them. The last change's clock tells a device that its
+// history here is not its store's (restored from a backup, copied).
+func segmentName(device data.ID, from, to uint64, tag string, last hlc.Timestamp) string {
+	return fmt.Sprintf("log/%s/%010d-%010d-%s-%016x.seg", device, from, to, tag, uint64(last))
 }
 
-// parseSegmentName reads a segment file's number from its base name;
-// anything else in a device folder (a sync tool's conflict copy, a
-// stray file) is not a segment.
-func parseSegmentName(base string) (uint64, bool) {
-	num, ok := strings.CutSuffix(base, ".seg")
-	if !ok || num == "" {
-		return 0, false
+// segName is what a segment file's name says.
+type segName struct {
+	from, to uint64
+	key      string
+	last     hlc.Timestamp
+}
+
+// parseSegmentName reads a segment file's base name; anything else in a
+// device folder (a sync tool's conflict copy, a stray file) is not a
+// segment.
+func parseSegmentName(base string) (segName, bool) {
+	stem, ok := strings.CutSuffix(base, ".seg")
+	if !ok {
+		return segName{}, false
 	}
-	for _, r := range num {
-		if r < '0' || r > '9' {
-			return 0, false
+	parts := strings.Split(stem, "-")
+	if len(parts) != 4 || len(parts[2]) != 8 || len(parts[3]) != 16 {
+		return segName{}, false
+	}
+	var n segName
+	for i, p := range parts[:2] {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return segName{}, false
+		}
+		v, err := strconv.ParseUint(p, 10, 64)
+		if err != nil {
+			return segName{}, false
+		}
+		if i == 0 {
+			n.from = v
+		} else {
+			n.to = v
 		}
 	}
-	n, err := strconv.ParseUint(num, 10, 64)
-	return n, err == nil && n > 0
+	last, err := strconv.ParseUint(parts[3], 16, 64)
+	if err != nil || n.from == 0 || n.to < n.from {
+		return segName{}, false
+	}
+	n.key, n.last = parts[2], hlc.Timestamp(last)
+	return n, true
 }
 
 // EncodeSegment compresses, encrypts and frames a segment.

@@ -92,27 +92,25 @@ func (p Problem) String() string { return p.File + ": " + p.Detail }
 // DeviceState is what this replica knows of another device's log.
 type DeviceState struct {
 	Device   data.ID `json:"device"`
-	Segments uint64  `json:"segments"` // read without gaps up to this number
+	Segments uint64  `json:"segments"` // its segment files here whose changes are all merged
 	Merged   uint64  `json:"merged"`   // its changes merged up to this sequence number
 }
 
-// state is kept in the store's settings ("sync.state"), per location: a
-// USB stick and the office WebDAV are separate roots with their own
-// numbering of this device's segments.
+// state is kept in the store's settings ("sync.state"), per location.
+// Nothing in it decides what is written or read — the file names and the
+// store's record of merged changes do — so losing it loses nothing.
 type state struct {
 	Locations map[string]*locState `json:"locations"`
 }
 
 type locState struct {
-	// Pushed: this device's newest segment here, and the last change-log
-	// sequence number it holds.
-	PushedSegment uint64 `json:"pushed_segment"`
-	PushedTo      uint64 `json:"pushed_to"`
-	// Read: per other device, segments read without gaps.
+	// PushedTo: this device's changes up to here are at this location
+	// (for status).
+	PushedTo uint64 `json:"pushed_to"`
+	// Read: per other device, its segment files here whose changes are
+	// all merged (for status).
 	Read map[data.ID]uint64 `json:"read"`
-	// Bad: skipped files (and their size), tried again at every sync: a
-	// sync tool may fetch a damaged file again with the same size, and
-	// such files are few.
+	// Bad: the files the last sync could not use (for status).
 	Bad map[string]int64 `json:"bad,omitempty"`
 	// Blobs still to fetch (an attachment merged before its file came).
 	WantBlobs []string  `json:"want_blobs,omitempty"`
@@ -154,9 +152,7 @@ func Sync(ctx context.Context, s *store.Store, t Transport, key Key, opt Options
 		ls = &locState{}
 		st.Locations[t.String()] = ls
 	}
-	if ls.Read == nil {
-		ls.Read = map[data.ID]uint64{}
-	}
+	ls.Read, ls.Bad = map[data.ID]uint64{}, nil
 	save := func() error { return s.SetSetting(context.WithoutCancel(ctx), stateSetting, st) }
 	progress := func(stage string, done, total int) {
 		if opt.Progress != nil {
@@ -198,91 +194,138 @@ type engine struct {
 	progress func(stage string, done, total int)
 }
 
-// push writes this device's changes since the last segment here. The
-// device's folder is listed first: if the segments this replica wrote are
-// gone (an emptied stick, a new folder), it starts that root afresh
-// rather than leave a gap others would wait for.
+// ErrDeviceAhead: the sync location holds more of this device's change
+// log than the store has — the store was restored from a backup or copied
+// from another computer, and would number new changes with numbers its
+// old self already used there.
+var ErrDeviceAhead = errors.New("this device's log at the sync location is not this store's")
+
+// push writes the parts of this device's change log that no segment here
+// holds (with this key). Which parts are here comes from the file names,
+// not from memory: an emptied stick, a new folder, a union of two sticks
+// or a changed key all simply get what is missing.
 func (e *engine) push(ctx context.Context) error {
 	self := e.s.Device()
 	entries, err := e.t.List(ctx, "log/"+string(self))
 	if err != nil {
 		return err
 	}
-	var newest uint64
-	for _, en := range entries {
-		if n, ok := parseSegmentName(en.Name); ok && !en.Dir && n > newest {
-			newest = n
-		}
-	}
-	pushedTo := uint64(0)
-	switch {
-	case newest == 0:
-	case newest == e.ls.PushedSegment:
-		pushedTo = e.ls.PushedTo
-	default:
-		// Written from another copy of this state, or the state was lost:
-		// the newest segment says where it ended.
-		b, err := e.t.Read(ctx, segmentName(self, newest))
-		if err != nil {
-			return err
-		}
-		seg, err := DecodeSegment(b, e.key)
-		if err != nil {
-			return fmt.Errorf("this device's own %s: %w", segmentName(self, newest), err)
-		}
-		pushedTo = seg.To
-	}
+	fp := e.key.fileTag()
+	covered := &data.SeqSet{}
 	last := e.s.LastSeq()
-	if last <= pushedTo {
-		e.ls.PushedSegment, e.ls.PushedTo = newest, pushedTo
-		return nil
-	}
-	changes, err := e.s.Changes(ctx, self, pushedTo+1, last)
-	if err != nil {
-		return err
-	}
-	total := len(changes)
-	e.r.Unpushed = total
-	for start := 0; start < len(changes); {
-		end := min(start+SegmentChanges, len(changes))
-		chunk := changes[start:end]
-		seg := &Segment{Format: 1, Device: self, Number: newest + 1, From: chunk[0].Seq, To: chunk[len(chunk)-1].Seq, Written: e.now().UTC()}
-		for _, c := range chunk {
-			if c.Private {
-				// Only that there was a change: without its number the
-				// readers' record of what they have merged would keep a
-				// gap here forever.
-				c = data.Change{Device: c.Device, Seq: c.Seq, Private: true}
+	for _, en := range entries {
+		n, ok := parseSegmentName(en.Name)
+		if !ok || en.Dir {
+			continue
+		}
+		// The file's last change must be this store's change of that
+		// number: otherwise two histories share this device's numbers.
+		var mine []data.Change
+		if n.to <= last {
+			if mine, err = e.s.Changes(ctx, self, n.to, n.to); err != nil {
+				return err
 			}
-			seg.Changes = append(seg.Changes, c)
 		}
-		if err := e.pushBlobs(ctx, seg.Changes); err != nil {
-			return err
+		if len(mine) != 1 || mine[0].HLC != n.last {
+			return fmt.Errorf("%w (%s holds a change %d this store does not have) — was it restored from a backup or copied from another computer? "+
+				"Sync it once as a new device (fieldbook sync --new-device); nothing is lost: its old changes come back from the sync location", ErrDeviceAhead, en.Name, n.to)
 		}
-		file, err := EncodeSegment(seg, e.key)
+		if n.key == fp {
+			addRange(covered, n.from, n.to)
+		}
+	}
+	var runs [][2]uint64
+	for seq := uint64(1); seq <= last; {
+		if seq <= covered.Upto || covered.Has(seq) {
+			seq = max(seq+1, covered.Upto+1)
+			continue
+		}
+		end := seq
+		for end < last && !covered.Has(end+1) {
+			end++
+		}
+		runs = append(runs, [2]uint64{seq, end})
+		seq = end + 1
+	}
+	total := 0
+	for _, r := range runs {
+		total += int(r[1] - r[0] + 1)
+	}
+	e.r.Unpushed = total
+	done := 0
+	for _, run := range runs {
+		changes, err := e.s.Changes(ctx, self, run[0], run[1])
 		if err != nil {
 			return err
 		}
-		name := segmentName(self, seg.Number)
-		if err := e.t.Write(ctx, name, file); err != nil {
-			return err
-		}
-		newest = seg.Number
-		e.ls.PushedSegment, e.ls.PushedTo = newest, seg.To
-		if err := e.save(); err != nil {
-			return err
-		}
-		e.r.SegmentsWritten = append(e.r.SegmentsWritten, name)
-		for _, c := range seg.Changes {
-			if !c.Private {
-				e.r.Pushed++
+		for start := 0; start < len(changes); {
+			end := min(start+SegmentChanges, len(changes))
+			chunk := changes[start:end]
+			seg := &Segment{Format: 1, Device: self, From: chunk[0].Seq, To: chunk[len(chunk)-1].Seq, Written: e.now().UTC()}
+			for _, c := range chunk {
+				if c.Private {
+					// Only that there was a change: without its number
+					// the readers' record of what they have merged would
+					// keep a gap here forever.
+					c = data.Change{Device: c.Device, Seq: c.Seq, Private: true}
+				}
+				seg.Changes = append(seg.Changes, c)
 			}
+			if err := e.pushBlobs(ctx, seg.Changes); err != nil {
+				return err
+			}
+			file, err := EncodeSegment(seg, e.key)
+			if err != nil {
+				return err
+			}
+			name := segmentName(self, seg.From, seg.To, fp, chunk[len(chunk)-1].HLC)
+			if err := e.t.Write(ctx, name, file); err != nil && !errors.Is(err, fs.ErrExist) {
+				return err
+			}
+			addRange(covered, seg.From, seg.To)
+			e.ls.PushedTo = covered.Upto
+			e.r.SegmentsWritten = append(e.r.SegmentsWritten, name)
+			for _, c := range seg.Changes {
+				if !c.Private {
+					e.r.Pushed++
+				}
+			}
+			done += len(chunk)
+			e.r.Unpushed = total - done
+			e.progress("push", done, total)
+			start = end
 		}
-		e.r.Unpushed = total - end
-		e.progress("push", end, total)
-		start = end
 	}
+	e.ls.PushedTo = covered.Upto
 	return nil
+}
+
+// addRange puts from..to into a set.
+func addRange(set *data.SeqSet, from, to uint64) {
+	if from <= set.Upto+1 && to > set.Upto {
+		set.Union(&data.SeqSet{Upto: to})
+		return
+	}
+	for s := from; s <= to; s++ {
+		set.Add(s)
+	}
+}
+
+// rangeIn tells whether every number of from..to is in set.
+func rangeIn(set *data.SeqSet, from, to uint64) bool {
+	if set == nil {
+		return false
+	}
+	for s := from; s <= to; s++ {
+		if s <= set.Upto {
+			s = set.Upto
+			continue
+		}
+		if !set.Has(s) {
+			return false
+		}
+	}
+	return true
 }
 
 // pushBlobs uploads the content of attachments a segment creates, before
@@ -290,14 +333,8 @@ func (e *engine) push(ctx context.Context) error {
 func (e *engine) pushBlobs(ctx context.Context, changes []data.Change) error {
 	var shas []string
 	for _, c := range changes {
-		if c.Kind != data.KindAttachment || c.Op != data.OpPut {
-			continue
-		}
-		for _, f := range c.Fields {
-			var sha string
-			if f.Name == "sha256" && json.Unmarshal(f.Value, &sha) == nil && sha != "" {
-				shas = append(shas, sha)
-			}
+		if sha := attachmentSHA(c); sha != "" {
+			shas = append(shas, sha)
 		}
 	}
 	if len(shas) == 0 {
@@ -335,25 +372,29 @@ func (e *engine) pushBlobs(ctx context.Context, changes []data.Change) error {
 	return nil
 }
 
-// pull reads every other device's segments after the ones already read,
-// device by device in order, and merges them.
+// pull reads every other device's segments whose changes this replica
+// has not all merged, and merges them. A file it cannot use this time
+// (still arriving, damaged, another delegation's, held back, unreadable)
+// is reported and the others go on: the merge does not depend on order.
 func (e *engine) pull(ctx context.Context) error {
 	devs, err := e.t.List(ctx, "log")
 	if err != nil {
 		return err
 	}
 	self := e.s.Device()
-	merged, err := e.s.Merged(ctx)
+	merged, err := e.s.MergedSets(ctx)
 	if err != nil {
 		return err
 	}
+	fp := e.key.fileTag()
 	type pending struct {
-		dev  data.ID
-		n    uint64
-		name string
-		size int64
+		dev      data.ID
+		name     string
+		from, to uint64
+		size     int64
 	}
 	var todo []pending
+	var devices []data.ID
 	for _, d := range devs {
 		dev := data.ID(d.Name)
 		if !d.Dir || dev == self {
@@ -362,6 +403,7 @@ func (e *engine) pull(ctx context.Context) error {
 		if _, err := dev.Bytes(); err != nil {
 			continue // not a device folder (something else put it there)
 		}
+		devices = append(devices, dev)
 		entries, err := e.t.List(ctx, "log/"+d.Name)
 		if err != nil {
 			return err
@@ -371,103 +413,102 @@ func (e *engine) pull(ctx context.Context) error {
 			if !ok || en.Dir {
 				continue
 			}
-			name := segmentName(dev, n)
-			if _, bad := e.ls.Bad[name]; n <= e.ls.Read[dev] && !bad {
-				continue
+			name := "log/" + d.Name + "/" + en.Name
+			switch {
+			case n.key != fp:
+				e.problem(Problem{File: name, Kind: "foreign", Detail: "encrypted with another delegation key (" + n.key + "); skipped"})
+			case rangeIn(merged[dev], n.from, n.to):
+				e.ls.Read[dev]++
+			default:
+				todo = append(todo, pending{dev, name, n.from, n.to, en.Size})
 			}
-			todo = append(todo, pending{dev, n, name, en.Size})
 		}
 	}
 	sort.Slice(todo, func(i, j int) bool {
 		if todo[i].dev != todo[j].dev {
 			return todo[i].dev < todo[j].dev
 		}
-		return todo[i].n < todo[j].n
+		return todo[i].from < todo[j].from
 	})
-	stopped := map[data.ID]bool{} // a device whose next segment waits
 	for i, p := range todo {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		e.progress("pull", i, len(todo))
-		if stopped[p.dev] {
-			continue
-		}
 		b, err := e.t.Read(ctx, p.name)
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			e.problem(Problem{File: p.name, Kind: "unreadable", Detail: err.Error() + "; tried again next time"})
+			continue
 		}
 		seg, err := DecodeSegment(b, e.key)
-		if err == nil && (seg.Device != p.dev || seg.Number != p.n) {
-			err = fmt.Errorf("%w: it holds segment %d of device %s", ErrDamaged, seg.Number, seg.Device)
+		if err == nil && (seg.Device != p.dev || seg.From != p.from || seg.To != p.to) {
+			err = fmt.Errorf("%w: it holds changes %d–%d of device %s", ErrDamaged, seg.From, seg.To, seg.Device)
 		}
 		switch {
 		case errors.Is(err, ErrIncomplete):
-			e.r.Problems = append(e.r.Problems, Problem{File: p.name, Kind: "incomplete", Detail: "still arriving (" + err.Error() + "); read next time"})
-			stopped[p.dev] = true
+			e.problem(Problem{File: p.name, Kind: "incomplete", Detail: "still arriving (" + err.Error() + "); read next time"})
 			continue
 		case errors.Is(err, ErrDamaged), errors.Is(err, ErrForeign):
 			kind := "damaged"
 			if errors.Is(err, ErrForeign) {
 				kind = "foreign"
 			}
-			e.r.Problems = append(e.r.Problems, Problem{File: p.name, Kind: kind, Detail: err.Error() + "; skipped"})
-			if e.ls.Bad == nil {
-				e.ls.Bad = map[string]int64{}
-			}
-			e.ls.Bad[p.name] = p.size
-			e.advance(p.dev, p.n)
+			e.problem(Problem{File: p.name, Kind: kind, Detail: err.Error() + "; skipped"})
 			continue
 		case err != nil:
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
 		if hold := e.holdBack(ctx, p.name, seg, merged[p.dev]); hold != nil {
-			e.r.Problems = append(e.r.Problems, *hold)
-			stopped[p.dev] = true
+			e.problem(*hold)
 			continue
 		}
 		res, err := e.s.Merge(ctx, seg.Changes, func(done int) { e.progress("merge", done, len(seg.Changes)) })
 		if err != nil {
 			return fmt.Errorf("merge %s: %w", p.name, err)
 		}
-		delete(e.ls.Bad, p.name)
 		e.r.SegmentsRead++
 		for _, c := range seg.Changes {
 			if !c.Private {
 				e.r.Received++
 			}
 		}
-		e.count(res)
+		e.count(p.name, res)
 		for _, c := range seg.Changes {
 			e.wantBlob(ctx, c)
 		}
-		e.advance(p.dev, p.n)
+		if len(res.Problems) == 0 {
+			e.ls.Read[p.dev]++
+		}
 		if err := e.save(); err != nil {
 			return err
 		}
 	}
 	e.progress("pull", len(todo), len(todo))
-	merged, _ = e.s.Merged(ctx)
-	for _, d := range devs {
-		dev := data.ID(d.Name)
-		if _, err := dev.Bytes(); err != nil || !d.Dir || dev == self {
-			continue
-		}
-		e.r.Devices = append(e.r.Devices, DeviceState{Device: dev, Segments: e.ls.Read[dev], Merged: merged[dev]})
+	upto, _ := e.s.Merged(ctx)
+	for _, dev := range devices {
+		e.r.Devices = append(e.r.Devices, DeviceState{Device: dev, Segments: e.ls.Read[dev], Merged: upto[dev]})
 	}
 	return nil
 }
 
-// advance notes segment n of dev as read if it continues the run.
-func (e *engine) advance(dev data.ID, n uint64) {
-	if n == e.ls.Read[dev]+1 {
-		e.ls.Read[dev] = n
+// problem reports a file sync could not use, and notes it for status.
+func (e *engine) problem(p Problem) {
+	e.r.Problems = append(e.r.Problems, p)
+	if p.File == "" {
+		return
 	}
+	if e.ls.Bad == nil {
+		e.ls.Bad = map[string]int64{}
+	}
+	e.ls.Bad[p.File] = 0
 }
 
 // holdBack checks the safety rails: a segment dated far in the future, or
 // one deleting many of this replica's live records, waits for the user.
-func (e *engine) holdBack(ctx context.Context, name string, seg *Segment, merged uint64) *Problem {
+func (e *engine) holdBack(ctx context.Context, name string, seg *Segment, merged *data.SeqSet) *Problem {
 	if !e.opt.AcceptFuture {
 		limit := e.now().Add(MaxClockAhead)
 		for _, c := range seg.Changes {
@@ -480,7 +521,7 @@ func (e *engine) holdBack(ctx context.Context, name string, seg *Segment, merged
 	}
 	deletes := 0
 	for _, c := range seg.Changes {
-		if c.Seq <= merged || (c.Op != data.OpDelete && c.Op != data.OpErase) {
+		if merged.Has(c.Seq) || (c.Op != data.OpDelete && c.Op != data.OpErase) {
 			continue
 		}
 		if _, err := e.s.Get(ctx, c.Record); err == nil {
@@ -497,7 +538,7 @@ func (e *engine) holdBack(ctx context.Context, name string, seg *Segment, merged
 	return nil
 }
 
-func (e *engine) count(res store.MergeResult) {
+func (e *engine) count(file string, res store.MergeResult) {
 	m := &e.r.Merge
 	m.Applied += res.Applied
 	m.Unchanged += res.Unchanged
@@ -507,36 +548,61 @@ func (e *engine) count(res store.MergeResult) {
 	m.Erased += res.Erased
 	e.r.Conflicts = append(e.r.Conflicts, res.Conflicts...)
 	for _, p := range res.Problems {
-		e.r.Problems = append(e.r.Problems, Problem{Kind: "damaged", File: "", Detail: p.Error()})
+		e.r.Problems = append(e.r.Problems, Problem{Kind: "change", File: file, Detail: p.Error() + "; tried again next time"})
 	}
 }
 
 // wantBlob notes an attachment whose content this replica lacks.
 func (e *engine) wantBlob(ctx context.Context, c data.Change) {
-	if c.Kind != data.KindAttachment || c.Op != data.OpPut {
+	sha := attachmentSHA(c)
+	if sha == "" {
 		return
+	}
+	if _, err := e.s.Blob(ctx, sha); err == nil {
+		return
+	}
+	for _, w := range e.ls.WantBlobs {
+		if w == sha {
+			return
+		}
+	}
+	e.ls.WantBlobs = append(e.ls.WantBlobs, sha)
+}
+
+// attachmentSHA is the content an attachment change points to, if any.
+func attachmentSHA(c data.Change) string {
+	if c.Kind != data.KindAttachment || c.Op != data.OpPut {
+		return ""
 	}
 	for _, f := range c.Fields {
 		var sha string
-		if f.Name != "sha256" || json.Unmarshal(f.Value, &sha) != nil || sha == "" {
-			continue
+		if f.Name == "sha256" && json.Unmarshal(f.Value, &sha) == nil {
+			return sha
 		}
-		if _, err := e.s.Blob(ctx, sha); err == nil {
-			continue
-		}
-		for _, w := range e.ls.WantBlobs {
-			if w == sha {
-				return
-			}
-		}
-		e.ls.WantBlobs = append(e.ls.WantBlobs, sha)
 	}
+	return ""
 }
 
 // fetchBlobs downloads the attachment files merged records point to.
 func (e *engine) fetchBlobs(ctx context.Context) error {
+	if len(e.ls.WantBlobs) == 0 {
+		return nil
+	}
+	// Only content a live attachment still points to: one erased since
+	// (the right to be forgotten) must not be fetched back.
+	live := map[string]bool{}
+	err := e.s.Each(ctx, store.Query{Kind: data.KindAttachment}, func(r data.Record) error {
+		live[r.(*data.Attachment).SHA256] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	var still []string
 	for i, sha := range e.ls.WantBlobs {
+		if !live[sha] {
+			continue
+		}
 		e.progress("blobs", i, len(e.ls.WantBlobs))
 		name := "blobs/" + sha
 		b, err := e.t.Read(ctx, name)

@@ -150,6 +150,20 @@ func TestThreeReplicasConvergeThroughAFolder(t *testing.T) {
 	}
 }
 
+// segmentFiles lists a device's segment files in a folder, oldest first
+// (as paths relative to the folder, like Problem.File).
+func segmentFiles(t testing.TB, dir string, dev data.ID) []string {
+	t.Helper()
+	entries, _ := os.ReadDir(filepath.Join(dir, "log", string(dev)))
+	var out []string
+	for _, en := range entries {
+		if _, ok := parseSegmentName(en.Name()); ok {
+			out = append(out, "log/"+string(dev)+"/"+en.Name())
+		}
+	}
+	return out
+}
+
 func TestSegmentFilesAreImmutableAndEncrypted(t *testing.T) {
 	dir := t.TempDir()
 	a := openStore(t)
@@ -157,7 +171,7 @@ func TestSegmentFilesAreImmutableAndEncrypted(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustSync(t, a, folder(t, dir), Options{})
-	name := filepath.Join(dir, filepath.FromSlash(segmentName(a.Device(), 1)))
+	name := filepath.Join(dir, filepath.FromSlash(segmentFiles(t, dir, a.Device())[0]))
 	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
@@ -174,8 +188,8 @@ func TestSegmentFilesAreImmutableAndEncrypted(t *testing.T) {
 	if !info2.ModTime().Equal(info.ModTime()) || info2.Size() != info.Size() {
 		t.Fatal("the first segment was rewritten")
 	}
-	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(segmentName(a.Device(), 2)))); err != nil {
-		t.Fatalf("the second change did not go to a second segment: %v", err)
+	if files := segmentFiles(t, dir, a.Device()); len(files) != 2 {
+		t.Fatalf("the second change did not go to a second segment: %v", files)
 	}
 }
 
@@ -189,7 +203,9 @@ func TestDamagedForeignAndIncompleteSegments(t *testing.T) {
 		}
 		mustSync(t, a, root, Options{})
 	}
-	seg := func(n uint64) string { return filepath.Join(dir, filepath.FromSlash(segmentName(a.Device(), n))) }
+	files := segmentFiles(t, dir, a.Device())
+	seg := func(n int) string { return filepath.Join(dir, filepath.FromSlash(files[n-1])) }
+	name := func(n int) string { return files[n-1] }
 	// Segment 1 is cut short (a copy in progress), 2 has a flipped byte.
 	whole1, _ := os.ReadFile(seg(1))
 	os.Remove(seg(1))
@@ -201,23 +217,28 @@ func TestDamagedForeignAndIncompleteSegments(t *testing.T) {
 	// A segment of a device from another delegation.
 	other, _ := KeyFromSecret("FB-0000-1111-2222-3333-4444")
 	stranger := data.NewID()
-	foreign, _ := EncodeSegment(&Segment{Format: 1, Device: stranger, Number: 1, From: 1, To: 1}, other)
+	foreign, _ := EncodeSegment(&Segment{Format: 1, Device: stranger, From: 1, To: 1}, other)
 	os.MkdirAll(filepath.Join(dir, "log", string(stranger)), 0o700)
-	os.WriteFile(filepath.Join(dir, filepath.FromSlash(segmentName(stranger, 1))), foreign, 0o600)
+	strangerName := segmentName(stranger, 1, 1, other.fileTag(), 1)
+	os.WriteFile(filepath.Join(dir, filepath.FromSlash(strangerName)), foreign, 0o600)
+	// A file named with this delegation's key but encrypted with another.
+	disguised := segmentName(stranger, 2, 2, testKey().fileTag(), 2)
+	foreign2, _ := EncodeSegment(&Segment{Format: 1, Device: stranger, From: 2, To: 2}, other)
+	os.WriteFile(filepath.Join(dir, filepath.FromSlash(disguised)), foreign2, 0o600)
 
 	r := mustSync(t, b, root, Options{})
 	kinds := map[string]string{}
 	for _, p := range r.Problems {
 		kinds[p.File] = p.Kind
 	}
-	if kinds[segmentName(a.Device(), 1)] != "incomplete" || kinds[segmentName(stranger, 1)] != "foreign" {
+	if kinds[name(1)] != "incomplete" || kinds[strangerName] != "foreign" || kinds[disguised] != "foreign" || kinds[name(2)] != "damaged" {
 		t.Fatalf("problems: %+v", r.Problems)
 	}
-	if n := b.Stats(ctx)[data.KindContact]; n != 0 {
-		t.Fatalf("b applied %d contacts past an incomplete segment", n)
+	// The rest applies: the merge does not depend on order.
+	if n := b.Stats(ctx)[data.KindContact]; n != 1 {
+		t.Fatalf("b has %d contacts, want 1 (segment 3)", n)
 	}
-	// The copy completes: 1 applies, 2 is reported damaged and skipped,
-	// 3 applies.
+	// The copy completes: 1 applies, 2 is still reported damaged.
 	os.Remove(seg(1))
 	os.WriteFile(seg(1), whole1, 0o600)
 	r = mustSync(t, b, root, Options{})
@@ -225,7 +246,7 @@ func TestDamagedForeignAndIncompleteSegments(t *testing.T) {
 	for _, p := range r.Problems {
 		kinds[p.File] = p.Kind
 	}
-	if kinds[segmentName(a.Device(), 2)] != "damaged" || !strings.Contains(fmt.Sprint(r.Problems), "checksum") {
+	if kinds[name(2)] != "damaged" || !strings.Contains(fmt.Sprint(r.Problems), "checksum") {
 		t.Fatalf("problems: %+v", r.Problems)
 	}
 	if n := b.Stats(ctx)[data.KindContact]; n != 2 {
@@ -419,7 +440,7 @@ func TestKeys(t *testing.T) {
 	if err != nil || p.Secret() == k1.Secret() {
 		t.Fatalf("passphrase key: %v", err)
 	}
-	file, _ := EncodeSegment(&Segment{Format: 1, Device: data.NewID(), Number: 1}, k1)
+	file, _ := EncodeSegment(&Segment{Format: 1, Device: data.NewID(), From: 1, To: 1}, k1)
 	if _, err := DecodeSegment(file, p); !errors.Is(err, ErrForeign) {
 		t.Fatalf("decoding with another key: %v", err)
 	}
@@ -450,7 +471,7 @@ func TestPrivateRecordsNeverLeave(t *testing.T) {
 	if _, err := b.Get(ctx, secret.ID); !errors.Is(err, data.ErrNotFound) {
 		t.Fatal("a private record reached another replica")
 	}
-	file, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(segmentName(a.Device(), 1))))
+	file, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(segmentFiles(t, dir, a.Device())[0])))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,10 +59,31 @@ func reportLatency(b *testing.B, lat []time.Duration, ps ...float64) {
 	}
 }
 
+// sizes are the store sizes the benchmarks run at: the samples, 100k, and
+// 1M when a 1M store has been generated beforehand (about 15 minutes,
+// so never implicitly):
+//
+//	fieldbook --data $FIELDBOOK_BENCH_DIR/fieldbook-bench-1000000 demo --scale 1000000
+//	touch $FIELDBOOK_BENCH_DIR/fieldbook-bench-1000000/ready
+func sizes(withSample bool) []int {
+	out := []int{100_000}
+	if withSample {
+		out = append([]int{0}, out...)
+	}
+	root := os.Getenv("FIELDBOOK_BENCH_DIR")
+	if root == "" {
+		root = os.TempDir()
+	}
+	if _, err := os.Stat(filepath.Join(root, "fieldbook-bench-1000000", "ready")); err == nil {
+		out = append(out, 1_000_000)
+	}
+	return out
+}
+
 // BenchmarkOpen measures opening a store until it answers (Open, Stats,
 // first page of meetings), then closing it.
 func BenchmarkOpen(b *testing.B) {
-	for _, n := range []int{0, 100_000} {
+	for _, n := range sizes(true) {
 		b.Run(fmt.Sprintf("records=%d", n+129), func(b *testing.B) {
 			dir := benchStore(b, n)
 			ctx := context.Background()
@@ -121,25 +142,29 @@ func keystrokes(words ...string) []string {
 // BenchmarkSearchKeystroke measures search as the user types, one query
 // per keystroke, over the sample missions plus 100k generated records.
 func BenchmarkSearchKeystroke(b *testing.B) {
-	dir := benchStore(b, 100_000)
-	ctx := context.Background()
-	s, err := store.Open(ctx, dir, store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	queries := keystrokes("hydraulic", "Қодиров", "mäkinen", "tõrva", "smidt poder", "тошкент сув", "pilot offer", "calibration")
-	var lat []time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, q := range queries {
-			t0 := time.Now()
-			if _, err := s.Search(ctx, q, 20); err != nil {
+	for _, n := range sizes(false) {
+		b.Run(fmt.Sprintf("records=%d", n+129), func(b *testing.B) {
+			dir := benchStore(b, n)
+			ctx := context.Background()
+			s, err := store.Open(ctx, dir, store.Options{})
+			if err != nil {
 				b.Fatal(err)
 			}
-			lat = append(lat, time.Since(t0))
-		}
+			defer s.Close()
+			queries := keystrokes("hydraulic", "Қодиров", "mäkinen", "tõrva", "smidt poder", "тошкент сув", "pilot offer", "calibration")
+			var lat []time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for _, q := range queries {
+					t0 := time.Now()
+					if _, err := s.Search(ctx, q, 20); err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, time.Since(t0))
+				}
+			}
+			b.StopTimer()
+			reportLatency(b, lat, 0.5, 0.95)
+		})
 	}
-	b.StopTimer()
-	reportLatency(b, lat, 0.5, 0.95)
 }

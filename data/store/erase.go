@@ -41,6 +41,8 @@ type erasedEnvelope struct {
 //   - attachments that belong to it (Attachment.Record) are erased the
 //     same way, and their blobs deleted unless another attachment still
 //     uses the same content;
+//   - open conflicts about it or its attachments (which hold their
+//     values) are dropped;
 //   - the erase itself is logged (op "erase", no fields), so it travels
 //     through sync and other replicas scrub their copies too.
 //
@@ -91,6 +93,35 @@ func (s *Store) Erase(ctx context.Context, id data.ID) error {
 			blobs = append(blobs, sha)
 		}
 	}
+	if err := w.dropBlobs(blobs, users, erasing); err != nil {
+		return err
+	}
+	// Conflicts hold the erased records' values: they go too (as in a
+	// merged erase).
+	for _, t := range targets {
+		traw, err := t.Bytes()
+		if err != nil {
+			return err
+		}
+		if err := w.dropConflicts(traw); err != nil {
+			return err
+		}
+	}
+	if err := w.scrubLog(erasing); err != nil {
+		return err
+	}
+	if err := w.commit(); err != nil {
+		return err
+	}
+	// commit writes the sequence only when something was logged; an erase
+	// repeated on an erased record logs nothing but may have scrubbed.
+	return nil
+}
+
+// dropBlobs deletes the blobs of erased attachments, each unless an
+// attachment that is not being erased (live or deleted) still uses it;
+// users is, per blob, the attachments that use it (attachmentsOf).
+func (w *write) dropBlobs(blobs []string, users map[string][]data.ID, erasing map[data.ID]bool) error {
 	for _, sha := range blobs {
 		inUse := false
 		for _, u := range users[sha] {
@@ -109,14 +140,6 @@ func (s *Store) Erase(ctx context.Context, id data.ID) error {
 			return err
 		}
 	}
-	if err := w.scrubLog(erasing); err != nil {
-		return err
-	}
-	if err := w.commit(); err != nil {
-		return err
-	}
-	// commit writes the sequence only when something was logged; an erase
-	// repeated on an erased record logs nothing but may have scrubbed.
 	return nil
 }
 

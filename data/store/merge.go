@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -26,18 +27,30 @@ import (
 //   - A change records the clock of the value its writer replaced (Seen).
 //     If the two values that meet were written without either writer having
 //     seen the other's, and they differ, the loser is kept as a conflict
-//     for review (data.Conflict) — nothing typed is silently dropped.
+//     for review (data.Conflict) — nothing typed is silently dropped. An
+//     edit saved from a form opened before a merge changed the same field
+//     is such a concurrent write too (Store.UpdateFrom).
 //   - Set fields (data.IsSetField) merge element by element: an element is
 //     present while its newest add is later than anything a remover had
 //     seen, so a concurrent add wins over a remove.
-//   - A delete records the newest field clock its writer had seen; the
-//     record is a tombstone only while no field is newer than that, so an
-//     edit the deleter had not seen brings the record back (edit beats
-//     delete).
-//   - An erase is final: content is scrubbed and later changes about the
-//     record are ignored.
+//   - Edit beats delete, decided by knowledge, not by clocks: a delete
+//     carries every change its writer knew (Change.Knew: per device, the
+//     change-log numbers it had made or merged), collected per record in
+//     envelope.DelKnew; every write to the record is noted per device in
+//     envelope.Unknown (the newest maxWrites of each device). The record
+//     is a tombstone while each noted write is known to some deleter; a
+//     write no deleter knew, whatever its clock, brings it back. (Deletes
+//     from logs older than Knew fall back to their Seen clock:
+//     DeletedSeen.) A record heard of only through edits, its creation
+//     not arrived yet, is kept but not shown.
+//   - An erase is final: content is scrubbed, conflicts about the record
+//     dropped, an erased attachment's blob deleted unless another
+//     attachment uses it, and later changes about the record are ignored.
 //   - Private changes never leave their device; one that arrives anyway is
 //     ignored. This device's own changes are never merged back.
+//   - A change that cannot be applied (an unknown kind or operation, say
+//     from a newer Fieldbook, or a record it cannot decode) is reported as
+//     a problem and not marked merged, so the next merge tries it again.
 
 // setState is a set field's merge state: the list of the field's last
 // writer (which gives the order) and, per element, the newest clock that
@@ -164,7 +177,7 @@ func (e *envelope) dead() bool {
 	switch {
 	case e.Erased != 0:
 		return true
-	case e.DelKnew != nil && len(e.Unknown) == 0:
+	case e.DelKnew != nil && e.allKnown():
 		return true
 	case e.DeletedSeen != 0 && e.newestClock() <= e.DeletedSeen:
 		return true
@@ -172,25 +185,85 @@ func (e *envelope) dead() bool {
 	return len(e.Fields["created"]) == 0
 }
 
-// wrote notes a write (device, seq) to the record, unless a delete of it
-// already knew that write (then it cannot bring the record back).
-func (e *envelope) wrote(dev data.ID, seq uint64) {
-	if seq == 0 || e.DelKnew[dev].Has(seq) {
-		return
+// maxWrites bounds the writes envelope.Unknown remembers per device and
+// record: the newest 256 (by sequence number) of each device's writes.
+// Every replica keeps the same ones, whatever the order the writes arrive
+// in, so the bound does not make replicas disagree. Its one consequence:
+// an older write of a device that a deleter did not know, while it knew
+// all of that device's 256 newer writes to the record, can no longer bring
+// the record back. A replica merges each device's log in order, so a
+// deleter that knew a device's later writes knew its earlier ones too;
+// the case needs a gap in what it had merged (a change still in transit
+// or not applicable) under 256 later writes of the record — negligible.
+const maxWrites = 256
+
+// wrote notes a write (device, seq) to the record, known to a deleter or
+// not (allKnown decides); it reports whether the noted writes changed.
+// A device's writes are kept sorted; they mostly arrive in increasing
+// order, which appends.
+func (e *envelope) wrote(dev data.ID, seq uint64) bool {
+	if seq == 0 {
+		return false
+	}
+	l := e.Unknown[dev]
+	if n := len(l); n == 0 || seq > l[n-1] {
+		l = append(l, seq)
+	} else {
+		l = sortedWrites(l)
+		i, found := slices.BinarySearch(l, seq)
+		if found {
+			return false
+		}
+		l = slices.Insert(slices.Clip(l), i, seq) // a copy: e's list stays as it was
+	}
+	if len(l) > maxWrites {
+		l = sortedWrites(l)
+		if len(l) > maxWrites {
+			l = l[len(l)-maxWrites:]
+			if l[0] > seq {
+				return false // older than every write kept: not noted
+			}
+			l = slices.Clone(l)
+		}
 	}
 	if e.Unknown == nil {
 		e.Unknown = map[data.ID][]uint64{}
 	}
-	for _, s := range e.Unknown[dev] {
-		if s == seq {
-			return
+	e.Unknown[dev] = l
+	return true
+}
+
+// sortedWrites returns l sorted without duplicates: l itself when it is
+// (lists noted before they were kept sorted may not be), else a copy.
+func sortedWrites(l []uint64) []uint64 {
+	for i := 1; i < len(l); i++ {
+		if l[i] <= l[i-1] {
+			l = slices.Clone(l)
+			slices.Sort(l)
+			return slices.Compact(l)
 		}
 	}
-	e.Unknown[dev] = append(e.Unknown[dev], seq)
+	return l
+}
+
+// allKnown tells whether every noted write to the record was known to
+// some deleter of it.
+func (e *envelope) allKnown() bool {
+	for dev, seqs := range e.Unknown {
+		knew := e.DelKnew[dev]
+		for _, s := range seqs {
+			if !knew.Has(s) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // deletedKnowing applies a delete whose writer knew the changes in knew:
-// the writes among them no longer keep the record alive.
+// the writes among them no longer keep the record alive. (The writes stay
+// noted: which ones are kept under maxWrites must not depend on when a
+// delete arrived.)
 func (e *envelope) deletedKnowing(knew map[data.ID]*data.SeqSet) {
 	if e.DelKnew == nil {
 		e.DelKnew = map[data.ID]*data.SeqSet{}
@@ -200,19 +273,6 @@ func (e *envelope) deletedKnowing(knew map[data.ID]*data.SeqSet) {
 			e.DelKnew[dev] = &data.SeqSet{}
 		}
 		e.DelKnew[dev].Union(set)
-	}
-	for dev, seqs := range e.Unknown {
-		kept := seqs[:0]
-		for _, s := range seqs {
-			if !e.DelKnew[dev].Has(s) {
-				kept = append(kept, s)
-			}
-		}
-		if len(kept) == 0 {
-			delete(e.Unknown, dev)
-		} else {
-			e.Unknown[dev] = kept
-		}
 	}
 }
 
@@ -262,6 +322,7 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 				batch.Unchanged++
 				continue
 			}
+			problems := len(batch.Problems)
 			if err = w.merge(c, &batch); err != nil {
 				if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
 					// Records with many search terms: the batch is
@@ -271,7 +332,10 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 				}
 				break
 			}
-			if m != nil {
+			if m != nil && len(batch.Problems) == problems {
+				// A change that only raised a problem (from a newer
+				// Fieldbook, say) stays unmerged: it is tried again,
+				// and reported again, at the next merge.
 				m.Add(c.Seq)
 				touched[c.Device] = m
 			}
@@ -444,11 +508,7 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 			changed = true
 		}
 	case data.OpPut:
-		if !env.DelKnew[c.Device].Has(c.Seq) {
-			before := len(env.Unknown[c.Device])
-			env.wrote(c.Device, c.Seq)
-			changed = changed || len(env.Unknown[c.Device]) != before
-		}
+		changed = env.wrote(c.Device, c.Seq)
 		for i := range c.Fields {
 			fc := &c.Fields[i]
 			if fc.Name == "updated" || fc.Name == "id" {
@@ -625,15 +685,29 @@ func jsonEqual(a, b json.RawMessage) bool {
 }
 
 // mergeErase applies another device's erase: the record's content goes,
-// as does what this device's own change log said about it and any
-// conflict holding its values. It is not logged again here.
+// as does what this device's own change log said about it, any conflict
+// holding its values, and an attachment's blob no other attachment uses.
+// It is not logged again here.
 func (w *write) mergeErase(c *data.Change, env *envelope, isNew bool, res *MergeResult) error {
 	raw, _ := c.Record.Bytes()
 	if !isNew {
-		if _, err := w.eraseRecordAt(c.Record, c.HLC, false); err != nil {
+		sha, err := w.eraseRecordAt(c.Record, c.HLC, false)
+		if err != nil {
 			return fmt.Errorf("erase %s: %w", c.Record, err)
 		}
-		if err := w.scrubLog(map[data.ID]bool{c.Record: true}); err != nil {
+		erasing := map[data.ID]bool{c.Record: true}
+		if sha != "" {
+			// An erased attachment's content goes too, unless another
+			// attachment still uses it (as in Erase).
+			_, users, err := w.attachmentsOf(c.Record)
+			if err != nil {
+				return err
+			}
+			if err := w.dropBlobs([]string{sha}, users, erasing); err != nil {
+				return err
+			}
+		}
+		if err := w.scrubLog(erasing); err != nil {
 			return err
 		}
 	} else {

@@ -3,7 +3,13 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
 	"testing"
+
+	badger "github.com/dgraph-io/badger/v4"
 
 	"github.com/clusme/fieldbook/data"
 )
@@ -279,5 +285,302 @@ func TestSearchSeesEveryWrite(t *testing.T) {
 	}
 	if hits, _ := b.Search(ctx, "zebrafield o", 10); len(hits) != 1 {
 		t.Fatalf("a deleted record is still found: %d hits", len(hits))
+	}
+}
+
+// conflictsOn lists a store's open conflicts.
+func conflictsOn(t *testing.T, s *Store) []data.Conflict {
+	t.Helper()
+	cs, err := s.Conflicts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// A form opened before a merge changed the same fields: the user's save
+// (UpdateFrom) must neither silently replace the merged title nor count
+// the merged tag as removed by the user.
+func TestUpdateFromConcurrentWithMerge(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	c := &data.Contact{GivenName: "Aigerim", FamilyName: "Sultanova", Title: "Engineer", Tags: []string{"steel", "ports"}}
+	if err := a.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	exchange(t, a, b)
+
+	eb := contactOn(t, b, c.ID)
+	eb.Title, eb.Tags = "Head of plant", []string{"steel", "ports", "hydrogen"}
+	if err := b.Update(ctx, eb); err != nil {
+		t.Fatal(err)
+	}
+	orig := contactOn(t, a, c.ID) // a's form opens
+	cb, err := b.Changes(ctx, b.Device(), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Merge(ctx, cb, nil); err != nil { // the background sync
+		t.Fatal(err)
+	}
+	edited := *orig
+	edited.Title, edited.Tags = "Chief engineer", []string{"ports", "wind"} // removes steel, adds wind
+	saved, err := a.UpdateFrom(ctx, orig, &edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := saved.(*data.Contact); got.Title != "Chief engineer" || !equalStrings(got.Tags, []string{"ports", "hydrogen", "wind"}) {
+		t.Fatalf("saved %q %v", got.Title, got.Tags)
+	}
+	if cs := conflictsOn(t, a); len(cs) != 1 || cs[0].Field != "title" || string(cs[0].Other.Value) != `"Head of plant"` ||
+		cs[0].Other.Device != b.Device() || string(cs[0].Current.Value) != `"Chief engineer"` {
+		t.Fatalf("a's conflicts right after the save: %+v", cs)
+	}
+	exchange(t, a, b)
+
+	ga, gb := contactOn(t, a, c.ID), contactOn(t, b, c.ID)
+	if ga.Title != gb.Title || ga.Title != "Chief engineer" {
+		t.Fatalf("titles: a=%q b=%q", ga.Title, gb.Title)
+	}
+	want := []string{"hydrogen", "ports", "wind"}
+	for _, got := range [][]string{ga.Tags, gb.Tags} {
+		sorted := append([]string(nil), got...)
+		sort.Strings(sorted)
+		if !equalStrings(sorted, want) {
+			t.Fatalf("tags: a=%v b=%v, want %v (b's hydrogen kept, a's steel removal and wind add)", ga.Tags, gb.Tags, want)
+		}
+	}
+	var keys []string
+	for _, s := range []*Store{a, b} {
+		cs := conflictsOn(t, s)
+		if len(cs) != 1 || cs[0].Field != "title" {
+			t.Fatalf("conflicts on %s: %+v, want one on title", s.Device(), cs)
+		}
+		var cur, other string
+		_ = json.Unmarshal(cs[0].Current.Value, &cur)
+		_ = json.Unmarshal(cs[0].Other.Value, &other)
+		if cur != "Chief engineer" || other != "Head of plant" {
+			t.Fatalf("conflict on %s keeps %q against %q", s.Device(), other, cur)
+		}
+		keys = append(keys, cs[0].Key())
+	}
+	if keys[0] != keys[1] {
+		t.Fatalf("the two replicas name the conflict differently: %v", keys)
+	}
+
+	// A third replica that had only the original title lists b's title
+	// as the conflict, not the original that a knowingly replaced.
+	x, _ := openTemp(t)
+	ca, _ := a.Changes(ctx, a.Device(), 1, 0)
+	if _, err := x.Merge(ctx, ca, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Merge(ctx, cb, nil); err != nil {
+		t.Fatal(err)
+	}
+	if cs := conflictsOn(t, x); len(cs) != 1 || cs[0].Key() != keys[0] {
+		t.Fatalf("conflicts on a third replica: %+v", cs)
+	}
+	if gx := contactOn(t, x, c.ID); gx.Title != "Chief engineer" {
+		t.Fatalf("third replica's title %q", gx.Title)
+	}
+}
+
+// A change the store cannot apply (here: a kind from a newer Fieldbook)
+// is reported, and stays unmerged so the next merge tries it again.
+func TestMergeDoesNotMarkProblems(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	for _, n := range []string{"One", "Two"} {
+		if err := a.Create(ctx, &data.Contact{GivenName: n, FamilyName: "Problem"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ca, err := a.Changes(ctx, a.Device(), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := append([]data.Change(nil), ca...)
+	newer[0].Kind = "hologram" // unknown to this version
+	for range 2 {
+		res, err := b.Merge(ctx, newer, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Problems) != 1 {
+			t.Fatalf("problems %v, want one about the unknown kind", res.Problems)
+		}
+		if m, _ := b.Merged(ctx); m[a.Device()] != 0 {
+			t.Fatalf("merged up to %d after a change that was not applied", m[a.Device()])
+		}
+	}
+	// After the upgrade (here: the change as this version knows it) it
+	// applies.
+	res, err := b.Merge(ctx, ca, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 0 || res.Created != 1 {
+		t.Fatalf("merge after the upgrade: %+v", res)
+	}
+	if m, _ := b.Merged(ctx); m[a.Device()] != 2 {
+		t.Fatalf("merged up to %d, want 2", m[a.Device()])
+	}
+	if n := b.Stats(ctx)[data.KindContact]; n != 2 {
+		t.Fatalf("%d contacts", n)
+	}
+}
+
+// A merged erase of an attachment deletes its content, unless another
+// attachment uses the same content.
+func TestMergeEraseDeletesBlob(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	c := &data.Contact{GivenName: "Card", FamilyName: "Holder"}
+	if err := a.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	photo, shared := []byte("a photo of a business card"), []byte("a group photo")
+	attach := func(content []byte, name string) (*data.Attachment, string) {
+		sha, err := a.PutBlob(ctx, content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		att := &data.Attachment{Name: name, MediaType: "image/jpeg", SHA256: sha, Size: int64(len(content)), Record: c.ID}
+		if err := a.Create(ctx, att); err != nil {
+			t.Fatal(err)
+		}
+		return att, sha
+	}
+	card, shaCard := attach(photo, "card.jpg")
+	group1, shaGroup := attach(shared, "group.jpg")
+	attach(shared, "group-copy.jpg")
+	exchange(t, a, b)
+	for _, content := range [][]byte{photo, shared} { // the download
+		if _, err := b.PutBlob(ctx, content); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []data.ID{card.ID, group1.ID} {
+		if err := a.Erase(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exchange(t, a, b)
+	for _, s := range []*Store{a, b} {
+		if _, err := s.Blob(ctx, shaCard); !errors.Is(err, data.ErrNotFound) {
+			t.Fatalf("%s still has the erased attachment's content (%v)", s.Device(), err)
+		}
+		if got, err := s.Blob(ctx, shaGroup); err != nil || string(got) != string(shared) {
+			t.Fatalf("%s lost content another attachment uses: %q %v", s.Device(), got, err)
+		}
+	}
+}
+
+// A local erase drops the conflicts that hold the record's values.
+func TestEraseDropsConflicts(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	c := &data.Contact{GivenName: "Disputed", FamilyName: "Title", Title: "Engineer"}
+	keep := &data.Contact{GivenName: "Also", FamilyName: "Disputed", Title: "Engineer"}
+	for _, r := range []*data.Contact{c, keep} {
+		if err := a.Create(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exchange(t, a, b)
+	for i, s := range []*Store{a, b} {
+		for _, id := range []data.ID{c.ID, keep.ID} {
+			e := contactOn(t, s, id)
+			e.Title = []string{"Chief engineer", "Head of plant"}[i]
+			if err := s.Update(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	exchange(t, a, b)
+	if cs := conflictsOn(t, a); len(cs) != 2 {
+		t.Fatalf("conflicts before the erase: %+v", cs)
+	}
+	if err := a.Erase(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if cs := conflictsOn(t, a); len(cs) != 1 || cs[0].Record != keep.ID {
+		t.Fatalf("conflicts after erasing %s: %+v", c.ID, cs)
+	}
+	exchange(t, a, b)
+	if cs := conflictsOn(t, b); len(cs) != 1 || cs[0].Record != keep.ID {
+		t.Fatalf("b's conflicts after the erase merged: %+v", cs)
+	}
+}
+
+// The writes an envelope notes for edit-beats-delete stay bounded, and
+// which are kept does not depend on the order they arrive in.
+func TestEnvelopeWritesBounded(t *testing.T) {
+	a, _ := openTemp(t)
+	c := &data.Contact{GivenName: "Often", FamilyName: "Edited"}
+	if err := a.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxWrites + 50 {
+		e := contactOn(t, a, c.ID)
+		e.Notes = fmt.Sprint("edit ", i)
+		if err := a.Update(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, _ := c.ID.Bytes()
+	var env *envelope
+	if err := a.db.View(func(txn *badger.Txn) (err error) {
+		env, err = readEnvelope(txn, raw)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	last := a.LastSeq()
+	if got := env.Unknown[a.Device()]; len(got) != maxWrites || got[0] != last-maxWrites+1 || got[len(got)-1] != last {
+		t.Fatalf("%d writes noted (%v…), want the newest %d", len(got), got[:min(3, len(got))], maxWrites)
+	}
+
+	const n = 3 * maxWrites
+	dev := data.ID("dev")
+	inOrder := &envelope{}
+	for s := uint64(1); s <= n; s++ {
+		inOrder.wrote(dev, s)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 5 {
+		shuffled := &envelope{DelKnew: map[data.ID]*data.SeqSet{dev: {Upto: n - 1}}}
+		for _, i := range r.Perm(n) {
+			shuffled.wrote(dev, uint64(i+1))
+			if round == 0 && i%7 == 0 && shuffled.wrote(dev, uint64(i+1)) {
+				t.Fatal("a duplicate changed the noted writes")
+			}
+		}
+		if !slices.Equal(shuffled.Unknown[dev], inOrder.Unknown[dev]) {
+			t.Fatalf("noted writes depend on the arrival order: %v… vs %v…", shuffled.Unknown[dev][:3], inOrder.Unknown[dev][:3])
+		}
+		if shuffled.allKnown() {
+			t.Fatal("the newest write, unknown to the deleter, no longer keeps the record")
+		}
+		shuffled.deletedKnowing(map[data.ID]*data.SeqSet{dev: {Upto: n}})
+		if !shuffled.allKnown() {
+			t.Fatal("a delete that knew every write does not win")
+		}
+	}
+
+	// A write older than every one kept changes nothing (nor the list in
+	// place); a list noted in arrival order by an older version is sorted.
+	full := make([]uint64, maxWrites, maxWrites+10)
+	for i := range full {
+		full[i] = uint64(100 + i)
+	}
+	e := &envelope{Unknown: map[data.ID][]uint64{dev: full}}
+	if e.wrote(dev, 50) || e.Unknown[dev][0] != 100 || e.Unknown[dev][maxWrites-1] != 100+maxWrites-1 {
+		t.Fatalf("an older write changed the full list: %v…", e.Unknown[dev][:3])
+	}
+	old := &envelope{Unknown: map[data.ID][]uint64{dev: {9, 3, 7}}}
+	if !old.wrote(dev, 5) || !slices.Equal(old.Unknown[dev], []uint64{3, 5, 7, 9}) {
+		t.Fatalf("unsorted list: %v", old.Unknown[dev])
 	}
 }

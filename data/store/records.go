@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -35,8 +36,10 @@ type envelope struct {
 	Sets        map[string]*setState     `json:"sets,omitempty"`
 	Erased      hlc.Timestamp            `json:"e,omitempty"`
 	// DelKnew: the changes the record's deleters knew (merged); Unknown:
-	// writes to the record none of them knew, per device — while there
-	// is one, the record lives (edit beats delete).
+	// the writes to the record per device, sorted, the newest maxWrites
+	// of each (known to a deleter or not; older stores kept only unknown
+	// ones) — while one is not in DelKnew, the record lives (edit beats
+	// delete; see envelope.allKnown).
 	DelKnew map[data.ID]*data.SeqSet `json:"dk,omitempty"`
 	Unknown map[data.ID][]uint64     `json:"u,omitempty"`
 }
@@ -149,6 +152,15 @@ func (s *Store) Update(ctx context.Context, rec data.Record) error {
 // are written, onto the record as it is now — a change made meanwhile to a
 // field the user did not touch (by another screen, or merged by sync) is
 // kept rather than silently reverted. It returns the record as saved.
+//
+// A field the user changed that was also changed meanwhile (its value now
+// is not the one the form opened with) is a concurrent write:
+//   - a set field (data.IsSetField) gets the user's additions and removals
+//     applied to its current list, so an element added meanwhile stays;
+//   - any other field takes the user's value, which is logged as not
+//     having seen the value it replaces, and that value is kept here as a
+//     conflict for review — as every other replica will find when it
+//     merges the edit. Nothing typed meanwhile is silently overwritten.
 func (s *Store) UpdateFrom(ctx context.Context, orig, edited data.Record) (data.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -175,16 +187,41 @@ func (s *Store) UpdateFrom(ctx context.Context, orig, edited data.Record) (data.
 	defer s.wmu.Unlock()
 	w := s.newWrite()
 	defer w.discard()
-	cur, err := liveRecord(w.txn, raw)
+	env, err := readEnvelope(w.txn, raw)
+	if errors.Is(err, badger.ErrKeyNotFound) || (err == nil && env.Deleted != 0) {
+		return nil, wrapNotFound(edited.Meta().ID)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if cur == nil {
-		return nil, wrapNotFound(edited.Meta().ID)
+	cur, err := env.record()
+	if err != nil {
+		return nil, err
 	}
 	fields, err := data.FieldsOf(cur)
 	if err != nil {
 		return nil, err
+	}
+	var concurrent map[string]hlc.Timestamp
+	for name, v := range changed {
+		now := fields[name]
+		if jsonEqual(now, before[name]) || jsonEqual(now, v) {
+			continue // unchanged meanwhile, or changed the same way
+		}
+		if data.IsSetField(cur.Kind(), name) {
+			add, del := data.SetDelta(before[name], v)
+			changed[name] = applyDelta(now, add, del)
+			continue
+		}
+		// The clock of the value the user saw is not known for sure:
+		// the value the current one replaced (its writer's Seen) is the
+		// best guess — exact when one write came in meanwhile; otherwise
+		// a value its writer knew, so claiming to have seen it loses
+		// nothing. None (0) reads as concurrent with every value.
+		if concurrent == nil {
+			concurrent = map[string]hlc.Timestamp{}
+		}
+		concurrent[name] = env.Seen[name]
 	}
 	fields.Apply(changed)
 	rec, err := fields.Decode(cur.Kind())
@@ -197,10 +234,33 @@ func (s *Store) UpdateFrom(ctx context.Context, orig, edited data.Record) (data.
 	if err := w.checkRefs(rec); err != nil {
 		return nil, err
 	}
-	if err := w.put(rec, false); err != nil {
+	if err := w.putEdit(rec, false, concurrent); err != nil {
 		return nil, err
 	}
 	return rec, w.commit()
+}
+
+// applyDelta is the set list list with add appended (those not in it yet)
+// and del removed; JSON null when empty.
+func applyDelta(list json.RawMessage, add, del []string) json.RawMessage {
+	var l []string
+	_ = json.Unmarshal(list, &l)
+	out := []string{}
+	for _, v := range l {
+		if !slices.Contains(del, v) && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	for _, v := range add {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return json.RawMessage("null")
+	}
+	b, _ := json.Marshal(out)
+	return b
 }
 
 func (s *Store) save(ctx context.Context, rec data.Record, create bool) error {
@@ -350,6 +410,15 @@ func (w *write) log(c data.Change) error {
 // put writes rec (new or changed) with its indexes, search terms and
 // change-log entry.
 func (w *write) put(rec data.Record, create bool) error {
+	return w.putEdit(rec, create, nil)
+}
+
+// putEdit is put for an edit some of whose fields were written without
+// seeing their current value (UpdateFrom): concurrent gives, per such
+// field, the clock of the value the writer had seen (0: unknown), logged
+// as the field's Seen instead of the current value's clock; the current
+// value, which the write replaces, is kept as a conflict.
+func (w *write) putEdit(rec data.Record, create bool, concurrent map[string]hlc.Timestamp) error {
 	meta := rec.Meta()
 	id := meta.ID
 	raw, err := id.Bytes()
@@ -412,11 +481,21 @@ func (w *write) put(rec data.Record, create bool) error {
 	if env.Clocks == nil {
 		env.Clocks = map[string]hlc.Timestamp{}
 	}
+	var conflicts []data.Conflict
 	for name := range diff {
 		var before json.RawMessage
 		if old != nil {
 			before = old.Fields[name]
-			env.noteSeen(name, old.Clocks[name])
+			seen, ok := concurrent[name]
+			if !ok || data.IsSetField(rec.Kind(), name) {
+				seen = old.Clocks[name]
+			} else if H := old.Clocks[name]; H != 0 {
+				conflicts = append(conflicts, data.Conflict{Record: id, Kind: rec.Kind(), Field: name,
+					Current:  data.ConflictValue{Value: fields[name], HLC: ts, Device: w.s.device},
+					Other:    data.ConflictValue{Value: before, HLC: H, Device: old.writer(name, w.s.device)},
+					Detected: ts})
+			}
+			env.noteSeen(name, seen)
 		}
 		if data.IsSetField(rec.Kind(), name) {
 			add, del := data.SetDelta(before, fields[name])
@@ -425,9 +504,14 @@ func (w *write) put(rec data.Record, create bool) error {
 		env.Clocks[name] = ts
 		delete(env.Writers, name)
 	}
-	changes := changesFor(id, rec.Kind(), ts, oldRec, meta.Confidentiality, fields, diff, old)
+	changes := changesFor(id, rec.Kind(), ts, oldRec, meta.Confidentiality, fields, diff, old, concurrent)
 	for i := range changes {
 		env.wrote(w.s.device, w.seq+uint64(i)+1) // the numbers w.log gives them below
+	}
+	for _, c := range conflicts {
+		if err := w.putConflict(c); err != nil {
+			return err
+		}
 	}
 	if err := w.setJSON(recordKey(raw), env); err != nil {
 		return err
@@ -451,9 +535,10 @@ func (w *write) put(rec data.Record, create bool) error {
 
 // changesFor builds the change-log entries of one save. A new record logs
 // every field. An edit logs the changed fields, each with the clock of the
-// value it replaced; "updated" is left out of edits (a receiver stamps it
-// from the change's clock), or every two edits of different fields on two
-// devices would conflict over it. Private records never leave the device,
+// value it replaced (for a field in concurrent, the clock given there);
+// "updated" is left out of edits (a receiver stamps it from the change's
+// clock), or every two edits of different fields on two devices would
+// conflict over it. Private records never leave the device,
 // so confidentiality changes need care:
 //   - private → shared/office logs the whole record, since peers have
 //     never seen any of it;
@@ -461,7 +546,7 @@ func (w *write) put(rec data.Record, create bool) error {
 //     (peers learn to keep their copy to themselves) and the other edits
 //     of that save as private.
 func changesFor(id data.ID, kind data.Kind, ts hlc.Timestamp, oldRec data.Record, conf data.Confidentiality,
-	fields, diff data.Fields, old *envelope) []data.Change {
+	fields, diff data.Fields, old *envelope, concurrent map[string]hlc.Timestamp) []data.Change {
 	wasPrivate := oldRec != nil && oldRec.Meta().Confidentiality == data.Private
 	isPrivate := conf == data.Private
 	entry := func(private bool, names func(string) bool, src data.Fields) data.Change {
@@ -473,6 +558,9 @@ func changesFor(id data.ID, kind data.Kind, ts hlc.Timestamp, oldRec data.Record
 			var seen hlc.Timestamp
 			if old != nil {
 				seen = old.Clocks[name]
+				if s, ok := concurrent[name]; ok && !data.IsSetField(kind, name) {
+					seen = s // written without seeing the current value
+				}
 			}
 			fc := data.FieldChange{Name: name, Value: v, Seen: seen}
 			if data.IsSetField(kind, name) {
