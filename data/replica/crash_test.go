@@ -21,13 +21,13 @@ import (
 // reach a fresh replica through the folder — an interrupted sync loses
 // nothing and leaves nothing that blocks the next.
 //
-// FIELDBOOK_CRASH_ROUNDS sets the number of kills per phase (default 6;
-// a soak: FIELDBOOK_CRASH_ROUNDS=150 go test -run KilledSync ./data/replica).
+// FIELDBOOK_KILLS sets the number of kills per phase (default 6; a soak:
+// FIELDBOOK_KILLS=150 go test -run KilledSync ./data/replica).
 
 const (
 	crashChildEnv  = "FIELDBOOK_TEST_SYNC_CHILD" // "push DIR ROOT" or "pull DIR ROOT"
 	crashKeyEnv    = "FIELDBOOK_TEST_SYNC_KEY"   // the age key, so children skip Argon2id
-	crashRoundsEnv = "FIELDBOOK_CRASH_ROUNDS"
+	crashRoundsEnv = "FIELDBOOK_KILLS"           // as data/store's kill tests
 )
 
 func TestMain(m *testing.M) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -240,8 +241,13 @@ func TestKilledWriterLosesNoAcknowledgedSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// 6 kills by default; FIELDBOOK_KILLS=300 for a long run (docs/soak.sh).
+	rounds := 6
+	if n, err := strconv.Atoi(os.Getenv(killsEnv)); err == nil && n > 0 {
+		rounds = n
+	}
 	var acked []data.ID
-	for round := 0; round < 6; round++ {
+	for round := 0; round < rounds; round++ {
 		cmd := exec.Command(exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), childEnv+"="+dir)
 		stdout, _ := cmd.StdoutPipe()
@@ -290,5 +296,5 @@ func TestKilledWriterLosesNoAcknowledgedSave(t *testing.T) {
 	if err != nil || uint64(len(chs)) != s.LastSeq() {
 		t.Fatalf("change log: %d entries, last seq %d, %v", len(chs), s.LastSeq(), err)
 	}
-	t.Logf("%d acknowledged saves over 6 kills, all present", len(acked))
+	t.Logf("%d acknowledged saves over %d kills, all present", len(acked), rounds)
 }
