@@ -2,9 +2,11 @@ package replica
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/net/webdav"
 
 	"github.com/clusme/fieldbook/data"
 	"github.com/clusme/fieldbook/data/store"
@@ -103,8 +107,35 @@ func sameState(t testing.TB, stores ...*store.Store) {
 	}
 }
 
-func TestThreeReplicasConvergeThroughAFolder(t *testing.T) {
-	root := folder(t, t.TempDir())
+// TestThreeReplicasConverge: three laptops, offline work on each, synced
+// in turns through a folder, through a WebDAV server in-process
+// (golang.org/x/net/webdav) and, when FIELDBOOK_WEBDAV_URL names one (CI
+// starts rclone serve webdav), through a separate WebDAV server process.
+func TestThreeReplicasConverge(t *testing.T) {
+	t.Run("folder", func(t *testing.T) { threeReplicasConverge(t, folder(t, t.TempDir())) })
+	t.Run("webdav-in-process", func(t *testing.T) {
+		srv := httptest.NewServer(&webdav.Handler{FileSystem: webdav.NewMemFS(), LockSystem: webdav.NewMemLS()})
+		t.Cleanup(srv.Close)
+		tr, err := Open(ctx, srv.URL+"/fieldbook/", "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		threeReplicasConverge(t, tr)
+	})
+	t.Run("webdav-server", func(t *testing.T) {
+		base := os.Getenv("FIELDBOOK_WEBDAV_URL")
+		if base == "" {
+			t.Skip("set FIELDBOOK_WEBDAV_URL (e.g. FIELDBOOK_WEBDAV_URL=\"$(.ci/webdav-server)\") to sync through a separate server")
+		}
+		tr, err := Open(ctx, strings.TrimSuffix(base, "/")+"/converge-"+strings.ToLower(rand.Text()[:8])+"/", "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		threeReplicasConverge(t, tr)
+	})
+}
+
+func threeReplicasConverge(t *testing.T, root Transport) {
 	a, b, c := openStore(t), openStore(t), openStore(t)
 	m := &data.Mission{Name: "Uzbekistan 2026", Country: "UZ", Start: data.Date("2026-05-10"), End: data.Date("2026-05-15"), TimeZone: "Asia/Tashkent"}
 	if err := a.Create(ctx, m); err != nil {
