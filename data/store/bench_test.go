@@ -59,14 +59,14 @@ func reportLatency(b *testing.B, lat []time.Duration, ps ...float64) {
 	}
 }
 
-// sizes are the store sizes the benchmarks run at: the samples, 100k, and
+// sizes are the store sizes the benchmarks run at: the samples, 10k, 100k, and
 // 1M when a 1M store has been generated beforehand (about 15 minutes,
 // so never implicitly):
 //
 //	fieldbook --data $FIELDBOOK_BENCH_DIR/fieldbook-bench-1000000 demo --scale 1000000
 //	touch $FIELDBOOK_BENCH_DIR/fieldbook-bench-1000000/ready
 func sizes(withSample bool) []int {
-	out := []int{100_000}
+	out := []int{10_000, 100_000}
 	if withSample {
 		out = append([]int{0}, out...)
 	}
