@@ -39,6 +39,11 @@ type Change struct {
 	// Seen, on a delete, is the newest field clock of the record the
 	// deleter had (kept for readers of older logs; Knew decides).
 	Seen hlc.Timestamp `json:"seen,omitempty"`
+	// SetDeltas says the change lists, for each set field, exactly what
+	// it added and removed (Add, Del) — even when that is nothing. Changes
+	// logged before set fields carried deltas do not, and a receiver
+	// works the delta out for them.
+	SetDeltas bool `json:"set_deltas,omitempty"`
 	// Knew, on a delete, is every change the deleter had when it deleted:
 	// per device, the sequence numbers of its change log. A write to the
 	// record that is not among them was made without the deleter knowing,

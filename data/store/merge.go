@@ -53,19 +53,41 @@ import (
 //     a problem and not marked merged, so the next merge tries it again.
 
 // setState is a set field's merge state: the list of the field's last
-// writer (which gives the order) and, per element, the newest clock that
-// added it and the newest clock a remover had seen.
+// writer (which gives the order) and, per element, the writes that added
+// it and what the writes that removed it knew. An element is present
+// while one of its adds is unknown to every remover: a tag added on one
+// laptop while another laptop, not knowing that, removes the same tag
+// stays (add-wins, an observed-remove set).
 type setState struct {
 	Base  []string            `json:"b"`
 	Elems map[string]*setElem `json:"e"`
 }
 
 type setElem struct {
-	Add hlc.Timestamp `json:"a,omitempty"`
-	Rem hlc.Timestamp `json:"r,omitempty"`
+	// Adds: the writes (device, change-log number) that added it.
+	Adds []setAdd `json:"adds,omitempty"`
+	// RemKnew: every change the writers that removed it knew.
+	RemKnew map[data.ID]*data.SeqSet `json:"rk,omitempty"`
+	// A and R: an add and a remove without those (the element was in the
+	// list before sets were tracked, or came from a change logged before
+	// removes carried what they knew), compared by clock.
+	A hlc.Timestamp `json:"a,omitempty"`
+	R hlc.Timestamp `json:"r,omitempty"`
 }
 
-func (e *setElem) present() bool { return e.Add > e.Rem }
+type setAdd struct {
+	Device data.ID `json:"d"`
+	Seq    uint64  `json:"s"`
+}
+
+func (e *setElem) present() bool {
+	for _, a := range e.Adds {
+		if !e.RemKnew[a.Device].Has(a.Seq) {
+			return true
+		}
+	}
+	return e.A > e.R && len(e.RemKnew) == 0
+}
 
 // setOf returns the state of a set field, starting it from before — the
 // field's value with its clock — when the record has none yet (records
@@ -79,7 +101,7 @@ func (e *envelope) setOf(name string, before json.RawMessage, clock hlc.Timestam
 		st = &setState{Elems: map[string]*setElem{}}
 		_ = json.Unmarshal(before, &st.Base)
 		for _, v := range st.Base {
-			st.Elems[v] = &setElem{Add: clock}
+			st.Elems[v] = &setElem{A: clock}
 		}
 		e.Sets[name] = st
 	}
@@ -95,17 +117,42 @@ func (st *setState) elem(v string) *setElem {
 	return el
 }
 
-// apply records that a write at ts, whose writer had seen the field at
-// seen, added add and removed del.
-func (st *setState) apply(add, del []string, ts, seen hlc.Timestamp) {
+// apply records that the write (dev, seq) at clock ts added add and
+// removed del; knew is what its writer knew (nil for a change logged
+// before removes carried it: then the clock it had seen decides).
+func (st *setState) apply(add, del []string, dev data.ID, seq uint64, ts, seen hlc.Timestamp, knew map[data.ID]*data.SeqSet) {
 	for _, v := range add {
-		if el := st.elem(v); ts > el.Add {
-			el.Add = ts
+		el := st.elem(v)
+		known := false
+		for _, a := range el.Adds {
+			known = known || a == setAdd{dev, seq}
+		}
+		if !known {
+			el.Adds = append(el.Adds, setAdd{dev, seq})
+			sort.Slice(el.Adds, func(i, j int) bool {
+				if el.Adds[i].Device != el.Adds[j].Device {
+					return el.Adds[i].Device < el.Adds[j].Device
+				}
+				return el.Adds[i].Seq < el.Adds[j].Seq
+			})
 		}
 	}
 	for _, v := range del {
-		if el := st.elem(v); seen > el.Rem {
-			el.Rem = seen
+		el := st.elem(v)
+		if knew == nil {
+			if seen > el.R {
+				el.R = seen
+			}
+			knew = map[data.ID]*data.SeqSet{dev: {Upto: seq - 1}}
+		}
+		if el.RemKnew == nil {
+			el.RemKnew = map[data.ID]*data.SeqSet{}
+		}
+		for d, set := range knew {
+			if el.RemKnew[d] == nil {
+				el.RemKnew[d] = &data.SeqSet{}
+			}
+			el.RemKnew[d].Union(set)
 		}
 	}
 }
@@ -137,8 +184,8 @@ func (st *setState) value() json.RawMessage {
 }
 
 // local records a write made on this device: the new list is the base.
-func (st *setState) local(add, del []string, ts, seen hlc.Timestamp, value json.RawMessage) {
-	st.apply(add, del, ts, seen)
+func (st *setState) local(add, del []string, dev data.ID, seq uint64, ts, seen hlc.Timestamp, knew map[data.ID]*data.SeqSet, value json.RawMessage) {
+	st.apply(add, del, dev, seq, ts, seen, knew)
 	st.Base = nil
 	_ = json.Unmarshal(value, &st.Base)
 }
@@ -606,7 +653,7 @@ func (e *envelope) mergeSet(c *data.Change, fc *data.FieldChange) bool {
 	st := e.setOf(fc.Name, e.Fields[fc.Name], H)
 	before, _ := json.Marshal(st)
 	add, del := fc.Add, fc.Del
-	if add == nil && del == nil {
+	if !c.SetDeltas && add == nil && del == nil {
 		// A change logged before sets carried their elements: a new
 		// record's list is all adds; an edit of the list this replica
 		// has is that list's delta; otherwise only its elements are known
@@ -623,7 +670,7 @@ func (e *envelope) mergeSet(c *data.Change, fc *data.FieldChange) bool {
 			add = list
 		}
 	}
-	st.apply(add, del, c.HLC, fc.Seen)
+	st.apply(add, del, c.Device, c.Seq, c.HLC, fc.Seen, c.Knew)
 	if wins(c.HLC, c.Device, H, D) {
 		st.Base = nil
 		_ = json.Unmarshal(fc.Value, &st.Base)

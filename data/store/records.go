@@ -497,14 +497,36 @@ func (w *write) putEdit(rec data.Record, create bool, concurrent map[string]hlc.
 			}
 			env.noteSeen(name, seen)
 		}
-		if data.IsSetField(rec.Kind(), name) {
-			add, del := data.SetDelta(before, fields[name])
-			env.setOf(name, before, env.Clocks[name]).local(add, del, ts, env.Clocks[name], fields[name])
-		}
 		env.Clocks[name] = ts
 		delete(env.Writers, name)
 	}
 	changes := changesFor(id, rec.Kind(), ts, oldRec, meta.Confidentiality, fields, diff, old, concurrent)
+	// Set fields: each element added is an add by this change; a change
+	// that removes elements carries what this replica knows, so that a
+	// concurrent add it did not know survives everywhere.
+	var knew map[data.ID]*data.SeqSet
+	for i := range changes {
+		seq := w.seq + uint64(i) + 1 // the number w.log gives it below
+		for _, fc := range changes[i].Fields {
+			if !data.IsSetField(rec.Kind(), fc.Name) {
+				continue
+			}
+			if len(fc.Del) > 0 && knew == nil {
+				if knew, err = w.knowledge(); err != nil {
+					return err
+				}
+			}
+			if len(fc.Del) > 0 {
+				changes[i].Knew = knew
+			}
+			var before json.RawMessage
+			var clock hlc.Timestamp
+			if old != nil {
+				before, clock = old.Fields[fc.Name], old.Clocks[fc.Name]
+			}
+			env.setOf(fc.Name, before, clock).local(fc.Add, fc.Del, w.s.device, seq, ts, fc.Seen, changes[i].Knew, fields[fc.Name])
+		}
+	}
 	for i := range changes {
 		env.wrote(w.s.device, w.seq+uint64(i)+1) // the numbers w.log gives them below
 	}
@@ -550,7 +572,7 @@ func changesFor(id data.ID, kind data.Kind, ts hlc.Timestamp, oldRec data.Record
 	wasPrivate := oldRec != nil && oldRec.Meta().Confidentiality == data.Private
 	isPrivate := conf == data.Private
 	entry := func(private bool, names func(string) bool, src data.Fields) data.Change {
-		ch := data.Change{HLC: ts, Record: id, Kind: kind, Op: data.OpPut, Private: private}
+		ch := data.Change{HLC: ts, Record: id, Kind: kind, Op: data.OpPut, Private: private, SetDeltas: true}
 		for name, v := range src {
 			if !names(name) {
 				continue
