@@ -10,7 +10,13 @@ kills=${KILLS:-300}
 fuzztime=${FUZZTIME:-1m}
 log=$(mktemp)
 row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
-secs() { local t0=$SECONDS; "$@" >>"$log" 2>&1; echo $((SECONDS - t0)); }
+# secs runs a command into the log and prints its seconds, with " FAILED"
+# after them when it failed (a failing run must never read as passed).
+secs() {
+	local t0=$SECONDS st=""
+	"$@" >>"$log" 2>&1 || st=" FAILED (see the test's output)"
+	echo "$((SECONDS - t0))$st"
+}
 
 out=()
 t=$(secs env FIELDBOOK_KILLS="$kills" go test -count=1 -v -timeout 4h -run '^TestKilledWriterLosesNoAcknowledgedSave$' ./data/store)
@@ -24,7 +30,7 @@ t=$(secs env FIELDBOOK_KILLS="$half" go test -count=1 -v -timeout 4h -run '^Test
 got=$(grep -o '[0-9]* acknowledged saves, [0-9]* kills of a writer and [0-9]* of a reader: all arrived' "$log" | tail -1)
 out+=("$(row "A child saving and syncing, then one pulling a backlog, each killed at random; every acknowledged save reaches a fresh replica" "$got" "${t} s" "\`FIELDBOOK_KILLS=$half go test -run TestKilledSyncLosesNothing ./data/replica\`")")
 t=$(secs go test -count=1 -timeout 4h -run '^TestConverge$' ./data/store -rapid.checks=3000)
-out+=("$(row "Sync convergence property test (rapid): 3–5 replicas, random edits, deletes, deliveries out of order, duplicated, delayed" "3000 cases passed" "${t} s" "\`go test -run TestConverge ./data/store -rapid.checks=3000\`")")
+out+=("$(row "Sync convergence property test (rapid): 3–5 replicas, random edits, deletes, deliveries out of order, duplicated, delayed" "3000 cases$( [[ $t == *FAILED* ]] && echo ': a failure' || echo ' passed')" "${t} s" "\`go test -run TestConverge ./data/store -rapid.checks=3000\`")")
 
 fz=()
 for target in $(sed -n 's/^FUZZ_TARGETS := //p' Makefile); do
