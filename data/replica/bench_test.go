@@ -38,7 +38,9 @@ func benchSource(b *testing.B, n int) (srcDir, rootDir string) {
 	if base == "" {
 		base = os.TempDir()
 	}
-	dir := filepath.Join(base, fmt.Sprintf("fieldbook-sync-bench-%d", n))
+	// v2: segment files named by change range (sync.go); bump it when
+	// the file format changes, so an old cache is not read.
+	dir := filepath.Join(base, fmt.Sprintf("fieldbook-sync-bench-v2-%d", n))
 	srcDir, rootDir = filepath.Join(dir, "src"), filepath.Join(dir, "root")
 	if _, err := os.Stat(filepath.Join(dir, "ready")); err == nil {
 		return srcDir, rootDir

@@ -371,11 +371,12 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 			}
 			problems := len(batch.Problems)
 			if err = w.merge(c, &batch); err != nil {
-				if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
-					// Records with many search terms: the batch is
-					// more than one transaction holds. Do it again
-					// with what fitted.
-					size = i
+				if errors.Is(err, badger.ErrTxnTooBig) {
+					// Records with many search terms and merge state:
+					// the batch is more than one transaction holds. Do
+					// it again with what fitted (room left for the
+					// bookkeeping), or alone.
+					size = max(1, i*3/4)
 				}
 				break
 			}
@@ -398,10 +399,22 @@ func (s *Store) Merge(ctx context.Context, changes []data.Change, progress func(
 			return res, err
 		}
 		for dev, m := range touched {
-			if err := w.setJSON(metaKey("merged/"+string(dev)), m); err != nil {
-				w.discard()
-				return res, err
+			if err = w.setJSON(metaKey("merged/"+string(dev)), m); err != nil {
+				break
 			}
+		}
+		if errors.Is(err, badger.ErrTxnTooBig) && end-start > 1 {
+			// The records fitted, the bookkeeping did not: half as many.
+			w.discard()
+			for dev := range touched {
+				delete(marks, dev)
+			}
+			size = max(1, (end-start)/2)
+			continue
+		}
+		if err != nil {
+			w.discard()
+			return res, err
 		}
 		w.observed = true
 		if err := w.commit(); err != nil {
