@@ -79,8 +79,8 @@ search10k=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke/records=10129-')
 search=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke/records=100129-')
 search1m=$(echo "$benchout" | grep '^BenchmarkSearchKeystroke/records=1000129-' || true)
 # Side by side: bleve over the same records and keystrokes (its own module,
-# bench/bleve, so bleve stays out of the application).
-bleveout=$(cd bench/bleve && go test -run '^$' -bench SearchKeystroke -benchtime 3x -timeout 60m 2>&1)
+# data/store/blevebench, a module of its own, so bleve stays out of the application).
+bleveout=$(cd data/store/blevebench && go test -run '^$' -bench SearchKeystroke -benchtime 3x -timeout 60m 2>&1)
 # Side by side: the same brochure content converted by LibreOffice (when installed).
 loout=$(go test -run '^$' -bench 'BrochureLibreOffice' -benchtime 3x ./data/report/ 2>&1)
 loms=$(echo "$loout" | awk '/^BenchmarkBrochureLibreOffice/ {printf "%.0f", $3/1e6}')
@@ -155,7 +155,7 @@ been generated beforehand (see \`sizes\` in data/store/bench_test.go; $(if [ -f 
 | Durable save (fsync before return), p50 / p99 | $(metric "$save" p50-ms) ms / $(metric "$save" p99-ms) ms | p99 ≤ 5 ms | \`go test -bench DurableSave -benchtime 3000x ./data/store\` |
 | Search per keystroke over 10k, p50 / p95 | $(metric "$search10k" p50-ms) ms / $(metric "$search10k" p95-ms) ms | — | \`go test -bench SearchKeystroke ./data/store\` |
 | Search per keystroke over 100k, p50 / p95 (59 queries: 8 words typed letter by letter, Latin and Cyrillic, 1–2 words) | $(metric "$search" p50-ms) ms / $(metric "$search" p95-ms) ms | p95 ≤ 10 ms | \`go test -bench SearchKeystroke ./data/store\` |
-| Same keystrokes, same 100k records, in one run: Fieldbook / bleve v2.6 (conjunction of prefix queries over the same folded words), p50 and p95 | $(metric "$bleveout" fieldbook-p50-ms) / $(metric "$bleveout" bleve-p50-ms) ms; $(metric "$bleveout" fieldbook-p95-ms) / $(metric "$bleveout" bleve-p95-ms) ms (bleve's p95 is $(metric "$bleveout" p95-ratio-bleve/fieldbook)× Fieldbook's) | — | \`cd bench/bleve && go test -bench . -benchtime 3x\` |
+| Same keystrokes, same 100k records, in one run: Fieldbook / bleve v2.6 (conjunction of prefix queries over the same folded words), p50 and p95 | $(metric "$bleveout" fieldbook-p50-ms) / $(metric "$bleveout" bleve-p50-ms) ms; $(metric "$bleveout" fieldbook-p95-ms) / $(metric "$bleveout" bleve-p95-ms) ms (bleve's p95 is $(metric "$bleveout" p95-ratio-bleve/fieldbook)× Fieldbook's) | — | \`cd data/store/blevebench && go test -bench . -benchtime 3x\` |
 | Company brochure PDF, Fieldbook (gopdf, in process) / the same content as HTML converted by LibreOffice headless (process, warm profile) | $(pdfms BenchmarkBrochure) ms / ${loms:-not installed} ms | — | \`go test -bench 'Brochure' -benchtime 3x ./data/report\` |
 $(if [ -n "$have1m" ]; then cat <<ROWS
 | Open until ready, 1M, whole process | $(ms "$huge_s") ms, peak RSS $(mb "$huge_kb") MB | — | \`fieldbook --data DIR stats\`, median of 7 |

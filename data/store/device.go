@@ -74,22 +74,13 @@ func (s *Store) NewDevice(ctx context.Context) (old data.ID, err error) {
 // MergedSets reports, per device, exactly which of its changes this
 // replica has merged (Merged gives only the gapless part).
 func (s *Store) MergedSets(ctx context.Context) (map[data.ID]*data.SeqSet, error) {
-	out := map[data.ID]*data.SeqSet{}
-	err := s.db.View(func(txn *badger.Txn) error {
-		prefix := metaKey("merged/")
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			m := &data.SeqSet{}
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, m) }); err != nil {
-				return err
-			}
-			out[data.ID(it.Item().Key()[len(prefix):])] = m
-		}
-		return nil
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out map[data.ID]*data.SeqSet
+	err := s.db.View(func(txn *badger.Txn) (err error) {
+		out, err = readMarks(txn)
+		return err
 	})
 	return out, err
 }

@@ -465,21 +465,28 @@ func (w *write) mark(marks map[data.ID]*mergedMark, dev data.ID) (*mergedMark, e
 // Merged reports, per device, up to which sequence number (without gaps)
 // this replica has merged its changes.
 func (s *Store) Merged(ctx context.Context) (map[data.ID]uint64, error) {
-	out := map[data.ID]uint64{}
-	err := s.db.View(func(txn *badger.Txn) error {
-		prefix := metaKey("merged/")
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var m mergedMark
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &m) }); err != nil {
-				return err
-			}
-			out[data.ID(it.Item().Key()[len(prefix):])] = m.Upto
-		}
-		return nil
-	})
+	sets, err := s.MergedSets(ctx)
+	out := make(map[data.ID]uint64, len(sets))
+	for dev, m := range sets {
+		out[dev] = m.Upto
+	}
 	return out, err
+}
+
+// readMarks reads every device's merged mark (mergedMark) in txn.
+func readMarks(txn *badger.Txn) (map[data.ID]*data.SeqSet, error) {
+	out := map[data.ID]*data.SeqSet{}
+	prefix := metaKey("merged/")
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		m := &data.SeqSet{}
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, m) }); err != nil {
+			return nil, fmt.Errorf("the merge record %s is damaged: %w", it.Item().Key()[len(prefix):], err)
+		}
+		out[data.ID(it.Item().Key()[len(prefix):])] = m
+	}
+	return out, nil
 }
 
 func (r *MergeResult) add(b MergeResult) {
@@ -907,16 +914,10 @@ func (s *Store) ResolveConflict(ctx context.Context, key string, value json.RawM
 // knowledge is every change this replica has: its own change log up to
 // now and, per other device, what it has merged.
 func (w *write) knowledge() (map[data.ID]*data.SeqSet, error) {
-	out := map[data.ID]*data.SeqSet{w.s.device: {Upto: w.seq}}
-	prefix := metaKey("merged/")
-	it := w.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		var m data.SeqSet
-		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &m) }); err != nil {
-			return nil, fmt.Errorf("the merge record %s is damaged: %w", it.Item().Key()[len(prefix):], err)
-		}
-		out[data.ID(it.Item().Key()[len(prefix):])] = &m
+	out, err := readMarks(w.txn)
+	if err != nil {
+		return nil, err
 	}
+	out[w.s.device] = &data.SeqSet{Upto: w.seq}
 	return out, nil
 }

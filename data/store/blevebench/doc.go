@@ -3,7 +3,7 @@
 // a module of its own so that bleve and its dependencies stay out of the
 // application:
 //
-//	cd bench/bleve && go test -run '^$' -bench . -benchtime 3x
+//	cd data/store/blevebench && go test -run '^$' -bench . -benchtime 3x
 //
 // docs/perf.sh runs it and puts the ratio in docs/PERFORMANCE.md.
 package blevebench

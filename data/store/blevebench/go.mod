@@ -1,4 +1,4 @@
-module github.com/clusme/fieldbook/bench/bleve
+module github.com/clusme/fieldbook/data/store/blevebench
 
 go 1.26.8
 
@@ -50,4 +50,4 @@ require (
 	google.golang.org/protobuf v1.36.7 // indirect
 )
 
-replace github.com/clusme/fieldbook => ../..
+replace github.com/clusme/fieldbook => ../../..
