@@ -368,7 +368,7 @@ func loadRows(ctx context.Context, st *store.Store, kind data.Kind, tag language
 			c := r.(*data.Contact)
 			sub := strings.Join(nonEmptyStrings(c.Title, orgs[c.Org]), " · ")
 			rows = append(rows, contactRow{id: c.ID, label: privateMark(c.Confidentiality) + c.Label(), sub: sub,
-				folded: locale.Fold(strings.Join([]string{c.Label(), sub, strings.Join(c.Emails, " "), strings.Join(c.Phones, " "), strings.Join(c.Tags, " ")}, " "))})
+				folded: foldRow(c.Label(), sub, strings.Join(c.Emails, " "), strings.Join(c.Phones, " "), strings.Join(c.Tags, " "))})
 			return nil
 		})
 		if err != nil {
@@ -385,7 +385,7 @@ func loadRows(ctx context.Context, st *store.Store, kind data.Kind, tag language
 			}
 			sub := strings.Join(nonEmptyStrings(orgKindLabel(o.OrgKind), o.City, country), " · ")
 			rows = append(rows, contactRow{id: o.ID, label: privateMark(o.Confidentiality) + o.Name, sub: sub, orgKind: o.OrgKind,
-				folded: locale.Fold(strings.Join([]string{o.Name, sub, o.Sector, strings.Join(o.Tags, " "), o.Email, o.Website}, " "))})
+				folded: foldRow(o.Name, sub, o.Sector, strings.Join(o.Tags, " "), o.Email, o.Website)})
 			return nil
 		})
 		if err != nil {
@@ -398,6 +398,17 @@ func loadRows(ctx context.Context, st *store.Store, kind data.Kind, tag language
 	coll := locale.NewCollator(tag)
 	locale.SortFunc(coll, rows, func(r contactRow) string { return strings.TrimPrefix(r.label, privateMark(data.Private)) })
 	return rows, nil
+}
+
+// foldRow is what a row's filter matches: its folded text, and the Latin
+// spellings of its Cyrillic words ("kodir" shows "Қодиров", as the search
+// index does).
+func foldRow(parts ...string) string {
+	f := locale.Fold(strings.Join(parts, " "))
+	if l := locale.Latinized(f); l != "" {
+		f += " " + l
+	}
+	return f
 }
 
 // matchRows lists the indexes of the rows whose folded text has every word

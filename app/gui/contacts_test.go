@@ -166,6 +166,11 @@ func TestContactListSortedAndFiltered(t *testing.T) {
 		t.Fatalf("қодир: %q", got)
 	}
 	ctTypeFilter(t, s, "КОДИРОВ", 1)
+	// Typed in Latin letters, as a delegate reads or hears the name.
+	ctTypeFilter(t, s, "kodir", 1)
+	if got := ctShownLabels(s); got[0] != "Ғулом Қодиров" {
+		t.Fatalf("kodir: %q", got)
+	}
 	ctTypeFilter(t, s, "gofurov", 1)
 	if got := ctShownLabels(s); got[0] != "Bekzod Gʻofurov" {
 		t.Fatalf("gofurov: %q", got)

@@ -16,7 +16,7 @@ func FuzzFoldTokens(f *testing.F) {
 		"Sipho Dlamini <sipho.dlamini@rb-trucks.example>, Oʻzbekiston; 45-t hauler",
 		"Tõnu Põder, Žanna, Öpik", "Straße Ørsted Łódź Æbeltoft œuvre đ", "İstanbul KELVIN \u212a Ω\u2126",
 		"a\u0301\u0302\u0303", "\u1100\u1161", "e'\u0301", "@", "<@>", " \t\n\u00a0\u3000 ", "ǅungla", "ﬁnance",
-		"", "\xff\xfe", "x@y", "Ａｂｃ１２３",
+		"", "\xff\xfe", "x@y", "Ａｂｃ１２３", "Жўраев Щукин Юлия Ъ", "Ташкент-Сити Ґандзя Әлия",
 	} {
 		f.Add(s)
 	}
@@ -46,6 +46,20 @@ func FuzzFoldTokens(f *testing.F) {
 			seen[tok] = true
 			if !strings.Contains(folded, tok) {
 				t.Fatalf("Tokens(%+q): token %+q not in the folded text %+q", s, tok, folded)
+			}
+			// Latin spellings are index terms too: non-empty, one word,
+			// folded, free of the letters they spell, and new.
+			lat := Latin(tok)
+			for i, l := range lat {
+				if l == "" || l == tok || slices.Contains(lat[:i], l) || strings.ContainsFunc(l, unicode.IsSpace) {
+					t.Fatalf("Latin(%+q) = %+q", tok, lat)
+				}
+				if strings.ContainsFunc(l, func(r rune) bool { _, ok := latin[r]; return ok }) {
+					t.Fatalf("Latin(%+q) = %+q keeps a Cyrillic letter it spells", tok, lat)
+				}
+				if Fold(l) != l {
+					t.Fatalf("Latin(%+q): %+q is not folded", tok, l)
+				}
 			}
 		}
 	})

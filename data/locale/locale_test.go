@@ -71,3 +71,41 @@ func TestEstonianCollation(t *testing.T) {
 		t.Fatalf("Finnish order = %q, want %q", fi, want)
 	}
 }
+
+func TestLatin(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"Қодиров", []string{"kodirov"}},
+		{"Ҳасанов", []string{"khasanov", "xasanov", "hasanov"}},
+		{"Шукурова", []string{"shukurova", "sukurova"}},
+		{"Жўраев", []string{"zhuraev", "juraev", "zuraev"}},
+		{"Чернышёв", []string{"chernyshev", "tsernysev"}},
+		{"Щукин", []string{"shchukin", "shukin", "stsukin"}},
+		{"Юлия", []string{"yuliya", "julija"}},
+		{"Ғулом", []string{"gulom"}},
+		{"Mäkinen", nil},
+		{"12", nil},
+		{"Ъ", nil}, // spelled as nothing: no empty term
+	} {
+		toks := Tokens(c.in)
+		if len(toks) != 1 && c.in != "Ъ" {
+			t.Fatalf("Tokens(%q) = %q", c.in, toks)
+		}
+		var got []string
+		if len(toks) > 0 {
+			got = Latin(toks[0])
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("Latin(%q) = %q, want %q", toks, got, c.want)
+		}
+	}
+	want := "ooo tashkent taskent treid kodirov"
+	if got := Latinized(Fold("ООО «Ташкент Трейд», Mäkinen & Қодиров")); got != want {
+		t.Errorf("Latinized = %q, want %q", got, want)
+	}
+	if got := Latinized("makinen"); got != "" {
+		t.Errorf("Latinized(makinen) = %q", got)
+	}
+}

@@ -757,14 +757,21 @@ func uniq(ids []data.ID) []data.ID {
 }
 
 // terms returns the record's search tokens with the highest weight each
-// appears with.
+// appears with. A Cyrillic word is also indexed under its Latin spellings
+// (locale.Latin), so "kodir" typed on a Finnish keyboard finds "Қодиров".
 func terms(rec data.Record) map[string]uint8 {
 	out := map[string]uint8{}
+	add := func(tok string, w uint8) {
+		tok = clipTerm(tok)
+		if w > out[tok] {
+			out[tok] = w
+		}
+	}
 	for _, wt := range rec.SearchText() {
 		for _, tok := range locale.Tokens(wt.Text) {
-			tok = clipTerm(tok)
-			if wt.Weight > out[tok] {
-				out[tok] = wt.Weight
+			add(tok, wt.Weight)
+			for _, l := range locale.Latin(tok) {
+				add(l, wt.Weight)
 			}
 		}
 	}
