@@ -4,7 +4,10 @@ import (
 	"slices"
 	"testing"
 
+	badger "github.com/dgraph-io/badger/v4"
+
 	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/locale"
 )
 
 // A delegate types a Cyrillic name the way she reads or hears it, in Latin
@@ -74,32 +77,61 @@ func TestSearchLatinFindsCyrillic(t *testing.T) {
 // rebuilds the index, and a Latin query finds the Cyrillic name.
 func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 	s, dir := openTemp(t)
-	c := &data.Contact{GivenName: "Шавкат", FamilyName: "Жўраев"}
-	if err := s.Create(ctx, c); err != nil {
-		t.Fatal(err)
+	// Records of two kinds, more than one chunk of each.
+	defer func(n int) { latinChunk = n }(latinChunk)
+	latinChunk = 2
+	names := [][2]string{{"Шавкат", "Жўраев"}, {"Дилноза", "Юсупова"}, {"Ҳамид", "Чориев"}, {"Matti", "Mäkinen"}, {"Шерзод", "Хўжаев"}}
+	var contacts []*data.Contact
+	for _, n := range names {
+		c := &data.Contact{GivenName: n[0], FamilyName: n[1]}
+		if err := s.Create(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		contacts = append(contacts, c)
 	}
-	// Schema 3 indexed only the folded Cyrillic word.
-	for _, p := range []byte{pTerm, pDoc} {
-		if err := s.db.DropPrefix([]byte{p}); err != nil {
+	orgs := []string{"Тошкент Сув", "Ўзбекистон Темир Йўллари", "Šokolaad OÜ"}
+	for _, name := range orgs {
+		if err := s.Create(ctx, &data.Organization{Name: name, OrgKind: data.OrgHost}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	raw, err := c.ID.Bytes()
+	// Schema 3 indexed only the folded words: rebuild the index that way.
+	latin := map[string]bool{}
+	err := s.db.Update(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pDoc}})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			raw := [16]byte(it.Item().KeyCopy(nil)[1:])
+			doc, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			kind := data.KindContact
+			if _, err := txn.Get(append([]byte{pKind, kindByte[data.KindOrg]}, raw[:]...)); err == nil {
+				kind = data.KindOrg
+			}
+			old := map[string]uint8{}
+			for word, w := range docTerms(doc) {
+				if !isLatinOfAnother(word, docTerms(doc)) {
+					old[word] = w
+					continue
+				}
+				latin[word] = true
+				if err := txn.Delete(termKey(word, raw, w, kind)); err != nil {
+					return err
+				}
+			}
+			if err := txn.Set(docKey(raw), docValue(old)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wb := s.db.NewWriteBatch()
-	old := map[string]uint8{"шавкат": 3, "жураев": 3}
-	for tok, w := range old {
-		if err := wb.Set(termKey(tok, raw, w, data.KindContact), nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := wb.Set(docKey(raw), docValue(old)); err != nil {
-		t.Fatal(err)
-	}
-	if err := wb.Flush(); err != nil {
-		t.Fatal(err)
+	if !latin["zhuraev"] || !latin["toshkent"] || latin["makinen"] {
+		t.Fatalf("Latin terms taken out: %v", latin)
 	}
 	if err := s.setSchema(3); err != nil {
 		t.Fatal(err)
@@ -121,12 +153,36 @@ func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 	if v, _, _ := s.schema(); v != SchemaVersion || SchemaVersion < 4 {
 		t.Fatalf("schema after open = %d", v)
 	}
-	for _, q := range []string{"zhuraev shavkat", "juraev", "zuraev savkat", "жураев"} {
-		if hits, _ := s.Search(ctx, q, 5); len(hits) != 1 || hits[0].ID != c.ID {
-			t.Errorf("after migration %q = %q", q, hitLabels(hits))
+	for q, want := range map[string]string{
+		"zhuraev shavkat": contacts[0].Label(), "juraev": contacts[0].Label(), "zuraev savkat": contacts[0].Label(),
+		"жураев": contacts[0].Label(), "yusupova": contacts[1].Label(), "choriev hamid": contacts[2].Label(),
+		"makinen": contacts[3].Label(), "khuzhaev": contacts[4].Label(), "xujaev": contacts[4].Label(),
+		"toshkent suv": orgs[0], "uzbekiston temir": orgs[1], "sokolaad": orgs[2],
+	} {
+		if hits, _ := s.Search(ctx, q, 5); len(hits) != 1 || hits[0].Label != want {
+			t.Errorf("after migration %q = %q, want %q", q, hitLabels(hits), want)
 		}
 	}
-	if st := s.Stats(ctx); st[data.KindContact] != 1 {
+	if st := s.Stats(ctx); st[data.KindContact] != 5 || st[data.KindOrg] != 3 {
 		t.Errorf("counts after migration: %v", st)
 	}
+	// An edit after the migration leaves no stale term behind.
+	contacts[0].FamilyName = "Назаров"
+	if err := s.Update(ctx, contacts[0]); err != nil {
+		t.Fatal(err)
+	}
+	if hits, _ := s.Search(ctx, "zhuraev", 5); len(hits) != 0 {
+		t.Errorf("zhuraev after the rename: %q", hitLabels(hits))
+	}
+}
+
+// isLatinOfAnother says whether word is a Latin spelling of another word
+// of the same document.
+func isLatinOfAnother(word string, doc map[string]uint8) bool {
+	for w := range doc {
+		if slices.Contains(locale.Latin(w), word) {
+			return true
+		}
+	}
+	return false
 }

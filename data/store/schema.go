@@ -171,70 +171,95 @@ func rebuildIndexes(ctx context.Context, s *Store) error {
 
 // addLatinTerms gives every live record's Cyrillic search words their Latin
 // spellings (schema 4). It reads only the term documents, kind by kind, and
-// writes only where a document gains words: over the 100k demo store it is
-// a few seconds, where rebuilding the whole index from the records took
-// 40 s and 800 MB. Running it twice writes the same keys again.
+// writes only the terms a document gains, in chunks of latinChunk records
+// each with its own read transaction and write batch, so memory stays flat
+// however big the store. Rebuilding the whole index from the records
+// instead took 40 s and 800 MB over the 100k demo store. Running it twice
+// writes the same keys again.
 func addLatinTerms(ctx context.Context, s *Store) error {
+	for k, kb := range kindByte {
+		prefix := []byte{pKind, kb}
+		for from := prefix; from != nil; {
+			var err error
+			if from, err = s.addLatinChunk(ctx, k, prefix, from); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var latinChunk = 5000 // a variable so a test can cross chunk boundaries
+
+// addLatinChunk does up to latinChunk records of kind k from key from on,
+// and returns the key to go on from (nil at the end of the kind).
+func (s *Store) addLatinChunk(ctx context.Context, k data.Kind, prefix, from []byte) (next []byte, err error) {
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
-	err := s.db.View(func(txn *badger.Txn) error {
-		for k, kb := range kindByte {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKind, kb}})
-			for it.Rewind(); it.Valid(); it.Next() {
-				if err := ctx.Err(); err != nil {
-					it.Close()
-					return err
-				}
-				var raw [16]byte
-				copy(raw[:], it.Item().Key()[2:])
-				item, err := txn.Get(docKey(raw))
-				if errors.Is(err, badger.ErrKeyNotFound) {
-					continue
-				}
-				if err == nil {
-					err = item.Value(func(doc []byte) error {
-						t := docTerms(doc)
-						var added map[string]uint8
-						for word, w := range t {
-							for _, l := range locale.Latin(word) {
-								l = clipTerm(l)
-								if w <= max(t[l], added[l]) {
-									continue
-								}
-								if added == nil {
-									added = map[string]uint8{}
-								}
-								added[l] = w
-							}
-						}
-						if added == nil {
-							return nil
-						}
-						for l, w := range added {
-							if old, had := t[l]; had { // the same word in Latin, weighing less: its key goes
-								if err := wb.Delete(termKey(l, raw, old, k)); err != nil {
-									return err
-								}
-							}
-							t[l] = w
-							if err := wb.Set(termKey(l, raw, w, k), nil); err != nil {
-								return err
-							}
-						}
-						return wb.Set(docKey(raw), docValue(t))
-					})
-				}
-				if err != nil {
-					it.Close()
-					return err
-				}
+	err = s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		n := 0
+		for it.Seek(from); it.Valid(); it.Next() {
+			if n == latinChunk {
+				next = it.Item().KeyCopy(nil)
+				return nil
 			}
-			it.Close()
+			n++
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var raw [16]byte
+			copy(raw[:], it.Item().Key()[2:])
+			item, err := txn.Get(docKey(raw))
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := item.Value(func(doc []byte) error { return addLatinToDoc(wb, raw, k, doc) }); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return wb.Flush()
+	return next, wb.Flush()
+}
+
+// addLatinToDoc writes the Latin spellings that the term document doc of
+// record raw lacks: their term keys and the document with them.
+func addLatinToDoc(wb *badger.WriteBatch, raw [16]byte, k data.Kind, doc []byte) error {
+	t := docTerms(doc)
+	var added map[string]uint8
+	for word, w := range t {
+		for _, l := range locale.Latin(word) {
+			l = clipTerm(l)
+			if w <= max(t[l], added[l]) {
+				continue
+			}
+			if added == nil {
+				added = map[string]uint8{}
+			}
+			added[l] = w
+		}
+	}
+	if added == nil {
+		return nil
+	}
+	for l, w := range added {
+		if old, had := t[l]; had { // the same word in Latin, weighing less: its key goes
+			if err := wb.Delete(termKey(l, raw, old, k)); err != nil {
+				return err
+			}
+		}
+		t[l] = w
+		if err := wb.Set(termKey(l, raw, w, k), nil); err != nil {
+			return err
+		}
+	}
+	return wb.Set(docKey(raw), docValue(t))
 }
