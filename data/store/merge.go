@@ -582,7 +582,7 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 				continue
 			}
 			if data.IsSetField(c.Kind, fc.Name) {
-				if env.mergeSet(c, fc) {
+				if env.mergeSet(c, fc, w.s.device) {
 					changed = true
 				}
 				continue
@@ -667,9 +667,12 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 }
 
 // mergeSet merges a set field's change; it reports whether the value or
-// its merge state changed.
-func (e *envelope) mergeSet(c *data.Change, fc *data.FieldChange) bool {
-	H, D := e.Clocks[fc.Name], e.writer(fc.Name, "")
+// its merge state changed. self is this device: the writer of a list
+// written here, which a remote write of the very same clock is compared
+// with by device ID like any other (the property test found two replicas
+// ordering a list differently when "" stood for self there).
+func (e *envelope) mergeSet(c *data.Change, fc *data.FieldChange, self data.ID) bool {
+	H, D := e.Clocks[fc.Name], e.writer(fc.Name, self)
 	st := e.setOf(fc.Name, e.Fields[fc.Name], H)
 	before, _ := json.Marshal(st)
 	add, del := fc.Add, fc.Del

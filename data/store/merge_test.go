@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"testing"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -582,5 +583,57 @@ func TestEnvelopeWritesBounded(t *testing.T) {
 	old := &envelope{Unknown: map[data.ID][]uint64{dev: {9, 3, 7}}}
 	if !old.wrote(dev, 5) || !slices.Equal(old.Unknown[dev], []uint64{3, 5, 7, 9}) {
 		t.Fatalf("unsorted list: %v", old.Unknown[dev])
+	}
+}
+
+// Two laptops replace a list in the same millisecond with the same clock
+// counter (their HLCs equal): the device IDs break the tie the same way on
+// both, so the lists end in the same order. Found by TestConverge, where a
+// list written here was compared as if by device "" and each laptop kept
+// the other's order.
+func TestSetEqualClocksSameOrder(t *testing.T) {
+	at := time.Date(2026, 5, 19, 9, 0, 0, 0, time.UTC)
+	now := func() time.Time { return at }
+	var st [2]*Store
+	for i := range st {
+		s, err := Open(ctx, t.TempDir(), Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		st[i] = s
+	}
+	a, b := st[0], st[1]
+	c := &data.Contact{GivenName: "Ҳилола", FamilyName: "Ғаниева", Tags: []string{"water"}}
+	if err := a.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	exchange(t, a, b)
+	ea, eb := contactOn(t, a, c.ID), contactOn(t, b, c.ID)
+	ea.Tags = []string{"water", "ports"}
+	eb.Tags = []string{"water", "steel"}
+	if err := a.Update(ctx, ea); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(ctx, eb); err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := a.Changes(ctx, a.Device(), 1, 0)
+	cb, _ := b.Changes(ctx, b.Device(), 1, 0)
+	if ha, hb := ca[len(ca)-1].HLC, cb[len(cb)-1].HLC; ha != hb {
+		t.Fatalf("the edits' clocks differ (%v, %v): the test needs them equal", ha, hb)
+	}
+	exchange(t, a, b)
+	ga, gb := contactOn(t, a, c.ID).Tags, contactOn(t, b, c.ID).Tags
+	if !slices.Equal(ga, gb) || len(ga) != 3 {
+		t.Fatalf("tags on a %q, on b %q: want the same three in the same order", ga, gb)
+	}
+	// The winner is the higher device ID; its list gives the order.
+	first := "ports"
+	if b.Device() > a.Device() {
+		first = "steel"
+	}
+	if ga[1] != first {
+		t.Errorf("tags %q: the higher device's list should come first", ga)
 	}
 }
