@@ -34,6 +34,14 @@ func (e *env) passphrase() ([]byte, error) {
 	return p, nil
 }
 
+// storeOptions are the options every command opens the store with: a
+// schema upgrade says on stderr why this one open is slow.
+func (e *env) storeOptions() store.Options {
+	return store.Options{Verbose: e.verbose, Upgrading: func(step string) {
+		fmt.Fprintf(e.errOut, "fieldbook: updating the data for this version (%s); this happens once and can take a minute on a large notebook\n", step)
+	}}
+}
+
 // openStore opens the data directory, unlocking it when it is encrypted.
 func (e *env) openStore() (*store.Store, error) {
 	pass, err := e.passphrase()
@@ -41,7 +49,7 @@ func (e *env) openStore() (*store.Store, error) {
 		return nil, err
 	}
 	defer clear(pass)
-	st, err := vault.Open(e.ctx, e.dataDir, pass, store.Options{Verbose: e.verbose})
+	st, err := vault.Open(e.ctx, e.dataDir, pass, e.storeOptions())
 	if errors.Is(err, data.ErrLocked) && pass == nil {
 		return nil, fmt.Errorf("%w (unlock it with --passphrase-file FILE or %s=FILE)", err, passphraseEnv)
 	}
@@ -152,7 +160,7 @@ func cmdBackup(e *env, args []string) error {
 	if !enc {
 		open = nil
 	}
-	st, err := vault.Open(e.ctx, e.dataDir, open, store.Options{Verbose: e.verbose})
+	st, err := vault.Open(e.ctx, e.dataDir, open, e.storeOptions())
 	if err != nil {
 		return err
 	}

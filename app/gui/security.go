@@ -195,7 +195,7 @@ func (w *mainWindow) showUnlock(problem string) {
 // the UI goroutine; onErr runs on the UI goroutine if it fails.
 func (w *mainWindow) unlock(pass []byte, onErr func(error)) {
 	w.background(func() {
-		st, err := vault.Open(w.ctx, w.opt.DataDir, pass, store.Options{Verbose: w.opt.Verbose})
+		st, err := vault.Open(w.ctx, w.opt.DataDir, pass, w.storeOptions())
 		clear(pass)
 		if err == nil {
 			w.openedMu.Lock()

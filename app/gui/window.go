@@ -447,7 +447,7 @@ func (w *mainWindow) open() {
 			})
 			return
 		}
-		st, err := store.Open(w.ctx, w.opt.DataDir, store.Options{Verbose: w.opt.Verbose})
+		st, err := store.Open(w.ctx, w.opt.DataDir, w.storeOptions())
 		if err == nil {
 			w.openedMu.Lock()
 			w.opened = st
@@ -462,6 +462,17 @@ func (w *mainWindow) open() {
 			w.reload()
 		})
 	})
+}
+
+// storeOptions are the options the window opens the store with: while a
+// schema upgrade runs (once per new version; a minute over a million
+// records), the window says so instead of just "Opening…".
+func (w *mainWindow) storeOptions() store.Options {
+	return store.Options{Verbose: w.opt.Verbose, Upgrading: func(string) {
+		w.update(func() {
+			w.show(w.message(i18n.T("status.upgrading"), container.NewGridWrap(fyne.NewSize(400, 24), widget.NewProgressBarInfinite())))
+		})
+	}}
 }
 
 // background runs fn on a goroutine that close() waits for.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -145,11 +146,15 @@ func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, err = Open(ctx, dir, Options{})
+	var steps []string
+	s, err = Open(ctx, dir, Options{Upgrading: func(step string) { steps = append(steps, step) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if len(steps) != 1 || !strings.Contains(steps[0], "Latin") {
+		t.Errorf("upgrading steps reported: %q", steps)
+	}
 	if v, _, _ := s.schema(); v != SchemaVersion || SchemaVersion < 4 {
 		t.Fatalf("schema after open = %d", v)
 	}

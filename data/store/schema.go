@@ -53,7 +53,7 @@ func (s *Store) setSchema(v int) error {
 	return s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey("schema"), u64(uint64(v))) })
 }
 
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context, upgrading func(string)) error {
 	v, found, err := s.schema()
 	if err != nil {
 		return err
@@ -70,6 +70,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		if m.From != v {
 			return data.Errorf(data.ErrSchema, "no migration from schema %d", v)
+		}
+		if upgrading != nil {
+			upgrading(m.Name)
 		}
 		if err := m.Run(ctx, s); err != nil {
 			return fmt.Errorf("migrate schema %d→%d (%s): %w", v, v+1, m.Name, err)

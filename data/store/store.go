@@ -35,6 +35,10 @@ type Options struct {
 	// InMemory keeps the database in memory only (property tests that
 	// open thousands of replicas); dir still holds the lock and marker.
 	InMemory bool
+	// Upgrading, when set, is called before each schema migration runs,
+	// with its name: over a big store one can take a minute, and the
+	// user should be told why opening is slow this once.
+	Upgrading func(step string)
 }
 
 // Store is an open Fieldbook data directory. It is safe for concurrent use:
@@ -137,7 +141,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		now = time.Now
 	}
 	s := &Store{db: db, dir: dir, lock: lock, now: now, counts: map[data.Kind]uint64{}}
-	if err := s.init(ctx); err != nil {
+	if err := s.init(ctx, opt.Upgrading); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
@@ -238,8 +242,8 @@ func writeMarker(dir string, m marker) error {
 
 // init checks the schema (migrating older ones), then loads the device ID,
 // the change-log sequence, the clock and the record counts.
-func (s *Store) init(ctx context.Context) error {
-	if err := s.migrate(ctx); err != nil {
+func (s *Store) init(ctx context.Context, upgrading func(string)) error {
+	if err := s.migrate(ctx, upgrading); err != nil {
 		return err
 	}
 	return s.db.Update(func(txn *badger.Txn) error {
