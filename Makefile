@@ -85,8 +85,9 @@ unit:
 # Each fuzz target briefly; found inputs land in the package's testdata/fuzz
 # and are rerun by every plain go test. FUZZTIME=2m for a longer hunt.
 # Go's fuzzer can report "context deadline exceeded" when -fuzztime ends
-# while it minimizes a new (non-failing) coverage input; that is not a
-# failure — a real one always writes "Failing input written to …".
+# before it is done with its own work (gathering the baseline coverage of a
+# large cached corpus, say); that is not a failure — a real one always
+# writes "Failing input written to …".
 # -fuzzminimizetime 0: no minimizing of new coverage inputs. With it on, the
 # XLSX and CSV targets (each input a real import, through excelize's large
 # code) spent nearly all their time minimizing: 172 runs in a minute, 297,845
@@ -99,7 +100,7 @@ fuzz:
 		echo "fuzz $$pkg $$name"; \
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 0 >/tmp/fieldbook-fuzz.log 2>&1 && continue; \
 		if ! grep -q 'Failing input written' /tmp/fieldbook-fuzz.log && grep -q 'context deadline exceeded' /tmp/fieldbook-fuzz.log; then \
-			echo "  (go's fuzzer hit -fuzztime while minimizing a new coverage input: no failure found)"; continue; \
+			echo "  (go's fuzzer hit -fuzztime inside its own work: no failure found)"; continue; \
 		fi; \
 		cat /tmp/fieldbook-fuzz.log; exit 1; \
 	done

@@ -178,7 +178,7 @@ fi)
 | GUI RSS 5 s after start, 100k | $(mb "$gui_big_kb") MB (anonymous: $(mb "$gui_big_anon") MB) | ≤ 200 MB | same |
 | GUI RSS after opening Contacts & organizations, 100k (40k contact rows loaded) | $(mb "$gui_big_kb2") MB (anonymous: $(mb "$gui_big_anon2") MB), $(verdict "$gui_big_kb2" 204800) | ≤ 200 MB | same |
 | — the same without Mesa's software renderer (llvmpipe + LLVM, resident $(mb "$gui_big_gl") MB), which only Xvfb needs | $(mb "$((gui_big_kb2 - gui_big_gl))") MB | ≤ 200 MB | same, minus the Rss of libLLVM/\*_dri.so in /proc/PID/smaps |
-| Contacts screen: load, fold and sort the rows of $(metric "$contactsout" rows) contacts (10k-record store) | $(echo "$(metric "$contactsout" ns/op) / 1000000" | bc) ms | — | \`go test -tags migrated_fynedo -bench ContactRows ./app/gui\` |
+| Contacts screen: load, fold and sort the rows of $(metric "$contactsout" rows) contacts (10k-record store) | $(echo "$(metric "$contactsout" ns/op) / 1000000" | bc) ms | — | \`go test -tags migrated_fynedo,no_emoji -bench ContactRows ./app/gui\` |
 | Company brochure PDF (1 page, QR code, Russian) | $(pdfms BenchmarkBrochure) ms | — | \`go test -bench Brochure -benchtime 10x ./data/report\` |
 | Delegation catalogue PDF, 30 member companies (~32 pages) | $(pdfms BenchmarkCatalogue30) ms | — | \`go test -bench Catalogue30 -benchtime 10x ./data/report\` |
 | Follow-up list PDF, 1,000 rows | $(pdfms BenchmarkFollowUpList1000) ms | — | \`go test -bench FollowUpList1000 -benchtime 10x ./data/report\` |

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,7 +20,6 @@ import (
 
 	"github.com/clusme/fieldbook/app/i18n"
 	"github.com/clusme/fieldbook/data"
-	"github.com/clusme/fieldbook/data/store"
 	"github.com/clusme/fieldbook/data/vault"
 )
 
@@ -195,7 +195,14 @@ func (w *mainWindow) showUnlock(problem string) {
 // the UI goroutine; onErr runs on the UI goroutine if it fails.
 func (w *mainWindow) unlock(pass []byte, onErr func(error)) {
 	w.background(func() {
-		st, err := vault.Open(w.ctx, w.opt.DataDir, pass, w.storeOptions())
+		// A schema upgrade replaces the unlock screen with its notice; if
+		// it then fails, the error needs a screen of its own (onErr would
+		// write it into the hidden unlock form).
+		opt := w.storeOptions()
+		var upgraded atomic.Bool
+		notice := opt.Upgrading
+		opt.Upgrading = func(step string) { upgraded.Store(true); notice(step) }
+		st, err := vault.Open(w.ctx, w.opt.DataDir, pass, opt)
 		clear(pass)
 		if err == nil {
 			w.openedMu.Lock()
@@ -203,6 +210,10 @@ func (w *mainWindow) unlock(pass []byte, onErr func(error)) {
 			w.openedMu.Unlock()
 		}
 		w.update(func() {
+			if err != nil && upgraded.Load() {
+				w.showUnlock(i18n.T("error.open", err.Error()))
+				return
+			}
 			if err != nil {
 				onErr(err)
 				return
@@ -333,7 +344,7 @@ func (w *mainWindow) changePassphraseDone(what string, cur, newPass, repeat []by
 			reopen = cur
 		}
 		enc, _ := vault.Encrypted(dir)
-		st2, oerr := vault.Open(w.ctx, dir, reopenIf(enc, reopen), store.Options{Verbose: w.opt.Verbose})
+		st2, oerr := vault.Open(w.ctx, dir, reopenIf(enc, reopen), w.storeOptions())
 		w.openedMu.Lock()
 		w.opened = st2
 		w.openedMu.Unlock()
@@ -541,7 +552,7 @@ func (w *mainWindow) restore(r io.ReadCloser, pass []byte, encrypt bool, done fu
 		if enc, _ := vault.Encrypted(dir); !enc {
 			reopen = nil
 		}
-		st2, oerr := vault.Open(w.ctx, dir, reopen, store.Options{Verbose: w.opt.Verbose})
+		st2, oerr := vault.Open(w.ctx, dir, reopen, w.storeOptions())
 		w.openedMu.Lock()
 		w.opened = st2
 		w.openedMu.Unlock()

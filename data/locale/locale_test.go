@@ -85,6 +85,9 @@ func TestLatin(t *testing.T) {
 		{"Щукин", []string{"shchukin", "shukin", "stsukin"}},
 		{"Юлия", []string{"yuliya", "julija"}},
 		{"Ғулом", []string{"gulom"}},
+		{"Ҷамшед", []string{"jamshed", "dzamsed"}},
+		{"Љубљана", []string{"ljubljana"}},
+		{"Київ", []string{"kiiv"}},
 		{"Mäkinen", nil},
 		{"12", nil},
 		{"Ъ", nil}, // spelled as nothing: no empty term

@@ -18,8 +18,9 @@ import (
 //	nordic   Finnish and Estonian transliteration, folded (š → s, ž → z):
 //	         х h, ж z, ц ts, ч ts, ш s, щ sts, ю ju, я ja
 //
-// Folding has already made қ ғ ҳ ў й ё into к г х у и е, so the Uzbek
-// "Qodirov" spelling of Қ is not among them: "kodirov" is.
+// Folding has already made қ ғ ҳ ў й ё ї into к г х у и е і, so the Uzbek
+// "Qodirov" spelling of Қ is not among them ("kodirov" is), and neither is
+// the y of "Sergey" ("Сергей" is found as "sergei").
 const (
 	english = iota
 	uzbek
@@ -44,9 +45,12 @@ var latin = map[rune][conventions]string{
 	'щ': {"shch", "sh", "sts"},
 	'ю': {"yu", "yu", "ju"},
 	'я': {"ya", "ya", "ja"},
-	// Ukrainian, Belarusian and Kazakh letters that folding keeps.
-	'є': {"ye", "ye", "je"}, 'і': same("i"), 'ї': {"yi", "yi", "ji"}, 'ґ': same("g"),
+	// Ukrainian, Belarusian, Kazakh, Tajik and Serbian letters that folding
+	// keeps (ї, ӣ, ӯ, ѓ, ќ fold to і, и, у, г, к).
+	'є': {"ye", "ye", "je"}, 'і': same("i"), 'ґ': same("g"),
 	'ә': same("a"), 'ө': same("o"), 'ү': same("u"), 'ұ': same("u"), 'ң': same("ng"), 'һ': same("h"),
+	'ҷ': {"j", "j", "dz"},
+	'ј': same("j"), 'љ': same("lj"), 'њ': same("nj"), 'ђ': same("dj"), 'ћ': {"ch", "ch", "c"}, 'џ': {"dzh", "dzh", "dz"},
 }
 
 func same(s string) [conventions]string { return [conventions]string{s, s, s} }

@@ -74,8 +74,8 @@ func TestSearchLatinFindsCyrillic(t *testing.T) {
 }
 
 // TestMigrateV3AddsLatinSpellings opens a store as schema 3 left it (its
-// search index without Latin spellings): the migration to schema 4
-// rebuilds the index, and a Latin query finds the Cyrillic name.
+// search index without Latin spellings): the migration to schema 4 adds
+// them, and a Latin query finds the Cyrillic name.
 func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 	s, dir := openTemp(t)
 	// Records of two kinds, more than one chunk of each.
@@ -90,14 +90,25 @@ func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 		}
 		contacts = append(contacts, c)
 	}
-	orgs := []string{"Тошкент Сув", "Ўзбекистон Темир Йўллари", "Šokolaad OÜ"}
+	orgs := []string{"Тошкент Сув", "Ўзбекистон Темир Йўллари", "Šokolaad OÜ", "Ташкент Трейд"}
+	var orgIDs []data.ID
 	for _, name := range orgs {
-		if err := s.Create(ctx, &data.Organization{Name: name, OrgKind: data.OrgHost}); err != nil {
+		o := &data.Organization{Name: name, OrgKind: data.OrgHost}
+		if name == "Ташкент Трейд" {
+			o.City = "Tashkent" // the Latin spelling of its name, weighing less
+		}
+		if err := s.Create(ctx, o); err != nil {
 			t.Fatal(err)
 		}
+		orgIDs = append(orgIDs, o.ID)
 	}
-	// Schema 3 indexed only the folded words: rebuild the index that way.
-	latin := map[string]bool{}
+	// A word longer than a term key holds (cut at 64 bytes).
+	long := &data.Contact{GivenName: "Ўринбой", FamilyName: "Гидроэлектростанциястроительмонтажпроект"}
+	if err := s.Create(ctx, long); err != nil {
+		t.Fatal(err)
+	}
+	// Schema 3 indexed the folded words only: give every record the
+	// index that version wrote.
 	err := s.db.Update(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pDoc}})
 		defer it.Close()
@@ -107,18 +118,18 @@ func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			kind := data.KindContact
-			if _, err := txn.Get(append([]byte{pKind, kindByte[data.KindOrg]}, raw[:]...)); err == nil {
-				kind = data.KindOrg
+			rec, err := liveRecord(txn, raw)
+			if err != nil {
+				return err
 			}
-			old := map[string]uint8{}
 			for word, w := range docTerms(doc) {
-				if !isLatinOfAnother(word, docTerms(doc)) {
-					old[word] = w
-					continue
+				if err := txn.Delete(termKey(word, raw, w, rec.Kind())); err != nil {
+					return err
 				}
-				latin[word] = true
-				if err := txn.Delete(termKey(word, raw, w, kind)); err != nil {
+			}
+			old := termsV3(rec)
+			for word, w := range old {
+				if err := txn.Set(termKey(word, raw, w, rec.Kind()), nil); err != nil {
 					return err
 				}
 			}
@@ -130,9 +141,6 @@ func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if !latin["zhuraev"] || !latin["toshkent"] || latin["makinen"] {
-		t.Fatalf("Latin terms taken out: %v", latin)
 	}
 	if err := s.setSchema(3); err != nil {
 		t.Fatal(err)
@@ -168,8 +176,28 @@ func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 			t.Errorf("after migration %q = %q, want %q", q, hitLabels(hits), want)
 		}
 	}
-	if st := s.Stats(ctx); st[data.KindContact] != 5 || st[data.KindOrg] != 3 {
+	if hits, _ := s.Search(ctx, "gidroelektrostantsiyastroitelmontazh", 5); len(hits) != 1 || hits[0].ID != long.ID {
+		t.Errorf("the long word after migration: %q", hitLabels(hits))
+	}
+	if st := s.Stats(ctx); st[data.KindContact] != 6 || st[data.KindOrg] != 4 {
 		t.Errorf("counts after migration: %v", st)
+	}
+	// "tashkent" was the city (weight 2) and is now also the name's
+	// spelling (weight 4): one key, the heavier.
+	trade := orgIDs[3]
+	if got := termWeights(t, s, "tashkent", trade); !slices.Equal(got, []uint8{data.WeightName}) {
+		t.Errorf("tashkent keys of the org: weights %v, want only %d", got, data.WeightName)
+	}
+	o, err := Load[*data.Organization](ctx, s, trade)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Name, o.City = "Самарқанд Трейд", "Samarkand"
+	if err := s.Update(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if got := termWeights(t, s, "tashkent", trade); len(got) != 0 {
+		t.Errorf("tashkent keys left after the rename: weights %v", got)
 	}
 	// An edit after the migration leaves no stale term behind.
 	contacts[0].FamilyName = "Назаров"
@@ -181,13 +209,40 @@ func TestMigrateV3AddsLatinSpellings(t *testing.T) {
 	}
 }
 
-// isLatinOfAnother says whether word is a Latin spelling of another word
-// of the same document.
-func isLatinOfAnother(word string, doc map[string]uint8) bool {
-	for w := range doc {
-		if slices.Contains(locale.Latin(w), word) {
-			return true
+// termsV3 is the search terms schema 3 indexed: the folded words alone.
+func termsV3(rec data.Record) map[string]uint8 {
+	out := map[string]uint8{}
+	for _, wt := range rec.SearchText() {
+		for _, tok := range locale.Tokens(wt.Text) {
+			if tok = clipTerm(tok); wt.Weight > out[tok] {
+				out[tok] = wt.Weight
+			}
 		}
 	}
-	return false
+	return out
+}
+
+// termWeights lists the weights of the index keys of word for record id.
+func termWeights(t *testing.T, s *Store, word string, id data.ID) []uint8 {
+	t.Helper()
+	raw, err := id.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := append(append([]byte{pTerm}, word...), 0)
+	prefix = append(prefix, raw[:]...)
+	var out []uint8
+	err = s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			out = append(out, k[len(prefix)])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -221,7 +222,16 @@ func (s *Store) addLatinChunk(ctx context.Context, k data.Kind, prefix, from []b
 			if err != nil {
 				return err
 			}
-			if err := item.Value(func(doc []byte) error { return addLatinToDoc(wb, raw, k, doc) }); err != nil {
+			doc, err := item.ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if clipped(doc) {
+				err = reindexDoc(txn, wb, raw, k, doc)
+			} else {
+				err = addLatinToDoc(wb, raw, k, doc)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -265,4 +275,39 @@ func addLatinToDoc(wb *badger.WriteBatch, raw [16]byte, k data.Kind, doc []byte)
 		}
 	}
 	return wb.Set(docKey(raw), docValue(t))
+}
+
+// clipped says whether a term document may hold a word cut at maxTermLen:
+// the Latin spelling of a cut word is shorter than the cut spelling of the
+// whole word that terms() indexes, so such a record is indexed anew.
+func clipped(doc []byte) bool {
+	for word := range docTerms(doc) {
+		if len(word) > maxTermLen-utf8.UTFMax {
+			return true
+		}
+	}
+	return false
+}
+
+// reindexDoc replaces the terms of record raw (its term document doc) by
+// what terms() gives for the record now.
+func reindexDoc(txn *badger.Txn, wb *badger.WriteBatch, raw [16]byte, k data.Kind, doc []byte) error {
+	rec, err := liveRecord(txn, raw)
+	if err != nil || rec == nil {
+		return err
+	}
+	old, now := docTerms(doc), terms(rec)
+	for word, w := range old {
+		if now[word] != w {
+			if err := wb.Delete(termKey(word, raw, w, k)); err != nil {
+				return err
+			}
+		}
+	}
+	for word, w := range now {
+		if err := wb.Set(termKey(word, raw, w, k), nil); err != nil {
+			return err
+		}
+	}
+	return wb.Set(docKey(raw), docValue(now))
 }
