@@ -78,7 +78,7 @@ func commands() []command {
 		{name: "stats", args: "[--json]", help: "number of records of each type", run: cmdStats},
 		{name: "list", args: "missions|orgs|contacts|meetings|seminars|followups [--mission ID] [--org ID] [--status S] [--owner NAME] [--json]", help: "list records", run: cmdList},
 		{name: "show", args: "ID [--json]", help: "show one record", run: cmdShow},
-		{name: "search", args: "QUERY [--limit N] [--json]", help: "search all records (case and accents ignored)", run: cmdSearch},
+		{name: "search", args: "QUERY [--limit N] [--json]", help: "search all records (case and accents ignored; Cyrillic names found in Latin spelling too)", run: cmdSearch},
 		{name: "add", args: "mission|org|contact|meeting|followup [flags]", help: "create a record; prints its ID last", run: cmdAdd},
 		{name: "set", args: "ID FIELD=VALUE...", help: "edit fields (FIELD as in show --json)", run: cmdSet},
 		{name: "delete", args: "ID", help: "delete a record (kept as a tombstone for sync)", run: cmdDelete},
