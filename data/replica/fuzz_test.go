@@ -71,7 +71,11 @@ func FuzzMergeSegment(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer st.Close()
-	dev, rec := data.NewID(), data.NewID()
+	// Fixed IDs: an input the fuzzer saves names them, and replays (in
+	// every go test, after the seeds that create the record) only with the
+	// same ones. These are the IDs the run that found the first kept case
+	// had drawn.
+	dev, rec := data.ID("01M8DY4SBG9TXS9K83B6VBMFWZ"), data.ID("01M8DY4SBG9TXS9K83B8PP6412")
 	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"from":1,"to":1,"changes":[{"device":%q,"seq":1,"hlc":"2026-05-10T07:30:00.000Z/0","record":%q,"kind":"contact","op":"put","fields":[{"name":"given_name","value":"Ғулом"},{"name":"family_name","value":"Қодиров"},{"name":"tags","value":["a","b"],"add":["a","b"]}]}]}`, dev, dev, rec))
 	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"from":2,"to":2,"changes":[{"device":%q,"seq":2,"hlc":"2026-05-10T07:31:00.000Z/0","record":%q,"kind":"contact","op":"delete","seen":"2026-05-10T07:30:00.000Z/0"}]}`, dev, dev, rec))
 	f.Add(fmt.Sprintf(`{"format":1,"device":%q,"from":3,"to":3,"changes":[{"device":%q,"seq":3,"hlc":"2026-05-10T07:32:00.000Z/0","record":%q,"kind":"meeting","op":"put","fields":[{"name":"start","value":12}]}]}`, dev, dev, rec))

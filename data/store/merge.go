@@ -519,6 +519,12 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 		res.Problems = append(res.Problems, fmt.Errorf("change %s/%d: %w", c.Device, c.Seq, err))
 		return nil
 	}
+	// The device becomes part of keys (a conflict's): one that is not an
+	// ID comes from a damaged or forged segment.
+	if _, err := c.Device.Bytes(); err != nil {
+		res.Problems = append(res.Problems, fmt.Errorf("change %q/%d: the device: %w", c.Device, c.Seq, err))
+		return nil
+	}
 	if _, ok := kindByte[c.Kind]; !ok {
 		res.Problems = append(res.Problems, fmt.Errorf("change %s/%d: record %s has an unknown kind %q", c.Device, c.Seq, c.Record, c.Kind))
 		return nil

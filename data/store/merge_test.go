@@ -637,3 +637,35 @@ func TestSetEqualClocksSameOrder(t *testing.T) {
 		t.Errorf("tags %q: the higher device's list should come first", ga)
 	}
 }
+
+// A change naming a device that is not an ID (a damaged or forged
+// segment) is a problem to report, not the end of the merge: found by
+// FuzzMergeSegment, where such a change losing to the current value made a
+// conflict whose key could not be built, and Merge failed.
+func TestMergeChangeFromABadDeviceID(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	c := &data.Contact{GivenName: "Ғулом", FamilyName: "Tamm"}
+	if err := a.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	ca, err := a.Changes(ctx, a.Device(), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := data.Change{Device: "01M8DY4SR\xff\xff\xff\xffS9K83B6VBMFWZ", Seq: 1, HLC: ca[0].HLC - 1, Record: c.ID, Kind: data.KindContact, Op: data.OpPut,
+		Fields: []data.FieldChange{{Name: "family_name", Value: json.RawMessage(`"Қодиров"`)}}}
+	res, err := b.Merge(ctx, append(ca, bad), nil)
+	if err != nil {
+		t.Fatalf("merge failed: %v", err)
+	}
+	if len(res.Problems) != 1 || res.Created != 1 {
+		t.Fatalf("merge result %+v, want the contact created and one problem", res)
+	}
+	if got := contactOn(t, b, c.ID); got.FamilyName != "Tamm" {
+		t.Errorf("family name %q", got.FamilyName)
+	}
+	if cs := conflictsOn(t, b); len(cs) != 0 {
+		t.Errorf("conflicts %+v", cs)
+	}
+}
