@@ -520,9 +520,15 @@ func (w *write) merge(c *data.Change, res *MergeResult) error {
 		return nil
 	}
 	// The device becomes part of keys (a conflict's): one that is not an
-	// ID comes from a damaged or forged segment.
+	// ID comes from a damaged or forged segment. So does a change without
+	// a clock or a number: every change logged has both, and a clock of 0
+	// would mark a deleted record as live.
 	if _, err := c.Device.Bytes(); err != nil {
 		res.Problems = append(res.Problems, fmt.Errorf("change %q/%d: the device: %w", c.Device, c.Seq, err))
+		return nil
+	}
+	if c.HLC == 0 || c.Seq == 0 {
+		res.Problems = append(res.Problems, fmt.Errorf("change %s/%d to %s: no clock or change number; skipped", c.Device, c.Seq, c.Record))
 		return nil
 	}
 	if _, ok := kindByte[c.Kind]; !ok {

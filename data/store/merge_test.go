@@ -13,6 +13,7 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 
 	"github.com/clusme/fieldbook/data"
+	"github.com/clusme/fieldbook/data/hlc"
 )
 
 // exchange merges every change a made into b and every change b made into a.
@@ -667,5 +668,28 @@ func TestMergeChangeFromABadDeviceID(t *testing.T) {
 	}
 	if cs := conflictsOn(t, b); len(cs) != 0 {
 		t.Errorf("conflicts %+v", cs)
+	}
+}
+
+// A change without a clock is refused: found by FuzzMergeSegment, where
+// a clockless delete of a record not known yet stored it as deleted at
+// time 0 — read as live — and its erase then counted -1 contacts.
+func TestMergeChangeWithoutClock(t *testing.T) {
+	b, _ := openTemp(t)
+	dev, rec := data.NewID(), data.NewID()
+	del := data.Change{Device: dev, Seq: 2, Record: rec, Kind: data.KindContact, Op: data.OpDelete, Seen: hlc.Timestamp(1 << 40)}
+	res, err := b.Merge(ctx, []data.Change{del}, nil)
+	if err != nil || len(res.Problems) != 1 {
+		t.Fatalf("clockless delete: %+v, %v; want one problem", res, err)
+	}
+	erase := data.Change{Device: dev, Seq: 4, HLC: hlc.Timestamp(1 << 41), Record: rec, Kind: data.KindContact, Op: data.OpErase}
+	if _, err := b.Merge(ctx, []data.Change{erase}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.Stats(ctx)[data.KindContact]; n != 0 {
+		t.Fatalf("%d contacts counted", n)
+	}
+	if m, _ := b.Merged(ctx); m[dev] != 0 {
+		t.Errorf("the clockless change was marked merged: %v", m)
 	}
 }
