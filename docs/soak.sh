@@ -14,23 +14,23 @@ row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
 # after them when it failed (a failing run must never read as passed).
 secs() {
 	local t0=$SECONDS st=""
-	"$@" >>"$log" 2>&1 || st=" FAILED (see the test's output)"
-	echo "$((SECONDS - t0))$st"
+	"$@" >>"$log" 2>&1 || st=", FAILED (see the test's output)"
+	echo "$((SECONDS - t0)) s$st"
 }
 
 out=()
 t=$(secs env FIELDBOOK_KILLS="$kills" go test -count=1 -v -timeout 4h -run '^TestKilledWriterLosesNoAcknowledgedSave$' ./data/store)
 got=$(grep -o '[0-9]* acknowledged saves over [0-9]* kills, all present' "$log" | tail -1)
-out+=("$(row "A child saving records killed with SIGKILL at random; reopened without repair, every acknowledged save present" "$got" "${t} s" "\`FIELDBOOK_KILLS=$kills go test -run TestKilledWriterLosesNoAcknowledgedSave ./data/store\`")")
+out+=("$(row "A child saving records killed with SIGKILL at random; reopened without repair, every acknowledged save present" "$got" "${t}" "\`FIELDBOOK_KILLS=$kills go test -run TestKilledWriterLosesNoAcknowledgedSave ./data/store\`")")
 t=$(secs env FIELDBOOK_KILLS="$kills" go test -count=1 -v -timeout 4h -run '^TestConvertKilledAtRandom$' ./data/store)
 got=$(grep -o '[0-9]* kills (one conversion.*' "$log" | tail -1 | sed 's/|/\//g')
-out+=("$(row "A child encrypting / decrypting the store (convert) killed at random; the store opens with all records" "${got:-passed}" "${t} s" "\`FIELDBOOK_KILLS=$kills go test -run TestConvertKilledAtRandom ./data/store\`")")
+out+=("$(row "A child encrypting / decrypting the store (convert) killed at random; the store opens with all records" "${got:-passed}" "${t}" "\`FIELDBOOK_KILLS=$kills go test -run TestConvertKilledAtRandom ./data/store\`")")
 half=$((kills / 2))
 t=$(secs env FIELDBOOK_KILLS="$half" go test -count=1 -v -timeout 4h -run '^TestKilledSyncLosesNothing$' ./data/replica)
 got=$(grep -o '[0-9]* acknowledged saves, [0-9]* kills of a writer and [0-9]* of a reader: all arrived' "$log" | tail -1)
-out+=("$(row "A child saving and syncing, then one pulling a backlog, each killed at random; every acknowledged save reaches a fresh replica" "$got" "${t} s" "\`FIELDBOOK_KILLS=$half go test -run TestKilledSyncLosesNothing ./data/replica\`")")
+out+=("$(row "A child saving and syncing, then one pulling a backlog, each killed at random; every acknowledged save reaches a fresh replica" "$got" "${t}" "\`FIELDBOOK_KILLS=$half go test -run TestKilledSyncLosesNothing ./data/replica\`")")
 t=$(secs go test -count=1 -timeout 4h -run '^TestConverge$' ./data/store -rapid.checks=3000)
-out+=("$(row "Sync convergence property test (rapid): 3–5 replicas, random edits, deletes, deliveries out of order, duplicated, delayed" "3000 cases$( [[ $t == *FAILED* ]] && echo ': a failure' || echo ' passed')" "${t} s" "\`go test -run TestConverge ./data/store -rapid.checks=3000\`")")
+out+=("$(row "Sync convergence property test (rapid): 3–5 replicas, random edits, deletes, deliveries out of order, duplicated, delayed" "3000 cases$( [[ $t == *FAILED* ]] && echo ': a failure' || echo ' passed')" "${t}" "\`go test -run TestConverge ./data/store -rapid.checks=3000\`")")
 
 fz=()
 for target in $(sed -n 's/^FUZZ_TARGETS := //p' Makefile); do
@@ -40,7 +40,7 @@ for target in $(sed -n 's/^FUZZ_TARGETS := //p' Makefile); do
 	if go test "$pkg" -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime 0 >"$log.f" 2>&1; then
 		res="nothing found"
 	elif ! grep -q 'Failing input written' "$log.f" && grep -q 'context deadline exceeded' "$log.f"; then
-		res="nothing found (deadline hit while minimizing a new coverage input)"
+		res="nothing found (-fuzztime ended inside the fuzzer's own work)"
 	else
 		res="FAILED: $(grep -m1 -E 'Failing input written|--- FAIL' "$log.f")"
 	fi
