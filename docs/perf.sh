@@ -137,6 +137,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
 ms() { echo "$1" | awk '{printf "%.0f", $1*1000}'; }
 mb() { echo "$1" | awk '{printf "%.0f", $1/1024}'; }
+# msverdict MS LIMIT_MS: "met" or "missed by N ms (P %)".
+msverdict() { awk -v v="$1" -v l="$2" 'BEGIN { if (v <= l) print "met"; else printf "missed by %.1f ms (%.0f %%)", v-l, (v-l)*100/l }'; }
 # verdict KB LIMIT_KB: "met" or "missed by N MB (P %)".
 verdict() { awk -v v="$1" -v l="$2" 'BEGIN { if (v <= l) print "met"; else printf "missed by %.0f MB (%.0f %%)", (v-l)/1024, (v-l)*100/l }'; }
 
@@ -161,13 +163,13 @@ been generated beforehand (see \`sizes\` in data/store/bench_test.go; $(if [ -f 
 | Store open + counts + first 50 meetings + close, 100k | $open_big ms | ≤ 300 ms | same |
 | Durable save (fsync before return), p50 / p99 | $(metric "$save" p50-ms) ms / $(metric "$save" p99-ms) ms | p99 ≤ 5 ms | \`go test -bench DurableSave -benchtime 3000x ./data/store\` |
 | Search per keystroke over 10k, p50 / p95 | $(metric "$search10k" p50-ms) ms / $(metric "$search10k" p95-ms) ms | — | \`go test -bench SearchKeystroke ./data/store\` |
-| Search per keystroke over 100k, p50 / p95 (59 queries: 8 words typed letter by letter, Latin and Cyrillic, 1–2 words) | $(metric "$search" p50-ms) ms / $(metric "$search" p95-ms) ms | p95 ≤ 10 ms | \`go test -bench SearchKeystroke ./data/store\` |
+| Search per keystroke over 100k, p50 / p95 (59 queries: 8 words typed letter by letter, Latin and Cyrillic, 1–2 words) | $(metric "$search" p50-ms) ms / $(metric "$search" p95-ms) ms, $(msverdict "$(metric "$search" p95-ms)" 10) | p95 ≤ 10 ms | \`go test -bench SearchKeystroke ./data/store\` |
 | Same keystrokes, same 100k records, in one run: Fieldbook / bleve v2.6 (conjunction of prefix queries over the same folded words), p50 and p95 | $(metric "$bleveout" fieldbook-p50-ms) / $(metric "$bleveout" bleve-p50-ms) ms; $(metric "$bleveout" fieldbook-p95-ms) / $(metric "$bleveout" bleve-p95-ms) ms (bleve's p95 is $(metric "$bleveout" p95-ratio-bleve/fieldbook)× Fieldbook's) | — | \`cd data/store/blevebench && go test -bench . -benchtime 3x\` |
 | Company brochure PDF, Fieldbook (gopdf, in process) / the same content as HTML converted by LibreOffice headless (process, warm profile) | $(pdfms BenchmarkBrochure) ms / ${loms:-not installed} ms | — | \`go test -bench 'Brochure' -benchtime 3x ./data/report\` |
 $(if [ -n "$have1m" ]; then cat <<ROWS
 | Open until ready, 1M, whole process | $(ms "$huge_s") ms, peak RSS $(mb "$huge_kb") MB | — | \`fieldbook --data DIR stats\`, median of 7 |
 | Store open + counts + first 50 meetings + close, 1M | $open_huge ms | — | \`go test -bench Open ./data/store\` (with the 1M store generated) |
-| Search per keystroke over 1M, p50 / p95 | $(metric "$search1m" p50-ms) ms / $(metric "$search1m" p95-ms) ms | p95 ≤ 50 ms | \`go test -bench SearchKeystroke ./data/store\` |
+| Search per keystroke over 1M, p50 / p95 | $(metric "$search1m" p50-ms) ms / $(metric "$search1m" p95-ms) ms, $(msverdict "$(metric "$search1m" p95-ms)" 50) | p95 ≤ 50 ms | \`go test -bench SearchKeystroke ./data/store\` |
 | GUI start to window shown / RSS 5 s after / after Contacts & organizations, 1M | $(ms "$gui_huge_s") ms / $(mb "$gui_huge_kb") MB / $(mb "$gui_huge_kb2") MB (anonymous $(mb "$gui_huge_anon2") MB) | usable | \`docs/perf.sh\` |
 ROWS
 fi)
@@ -234,6 +236,13 @@ $(cat "$qrreport")
 - My card's QR code is version 13–14 at error correction M for a full card (~300 bytes of
   UTF-8 vCard 3.0); level M's version 10 holds at most 213 bytes, so only a card without the
   address fits that. The code is shown 420+ px wide and printed 30 mm wide (0.4 mm modules).
+- Search p95 over 100k moves with the machine more than with the code: 6.1 ms in a quiet
+  run in the morning of 2026-11-27, 9.0–11.7 ms in four runs at 09:20 the same day. In one
+  of those runs, the version before Cyrillic words got Latin spellings (87a56b0, over its
+  own index) measured p95 8.3–8.8 ms and this one 6.9–9.7 ms over the same 59 keystrokes
+  (three alternations), so the larger index did not make it slower. The slowest keystrokes
+  are prefixes of common Latin words ("hydraul", "calibrati"): Badger's iterator over their
+  term keys is about half of the time.
 - GUI RSS: the "anonymous" part is the process's own memory (Go heap, Fyne's textures,
   Badger's caches); the rest, ~100–140 MB, is file-backed: the Mesa/LLVM software-GL
   libraries Xvfb needs (a laptop's GPU driver maps far less) and mmapped tables. The GUI
