@@ -105,8 +105,12 @@ fuzz:
 		cat /tmp/fieldbook-fuzz.log; exit 1; \
 	done
 
-smoke: build
-	bash .ci/smoke ./fieldbook
+# The smoke test's binary is built in a temporary directory, so a test run
+# leaves nothing at the top level of the checkout.
+smoke: deps
+	@d=$$(mktemp -d); \
+	$(GO) build -tags $(TAGS) -o $$d/fieldbook . && bash .ci/smoke $$d/fieldbook; st=$$?; \
+	rm -rf $$d; exit $$st
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./data/store/

@@ -9,8 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=${FIELDBOOK_BENCH_DIR:-/tmp}
 export FIELDBOOK_BENCH_DIR=$bench
-go build -tags migrated_fynedo,no_emoji -o fieldbook .
-bin=./fieldbook
+# The binary goes to a temporary directory, not the checkout's top level.
+bindir=$(mktemp -d)
+trap 'rm -rf "$bindir"' EXIT
+go build -tags migrated_fynedo,no_emoji -o "$bindir/fieldbook" .
+bin=$bindir/fieldbook
 small=$bench/fieldbook-perf-sample
 big=$bench/fieldbook-perf-100k
 [ -d "$small" ] || $bin --data "$small" demo >/dev/null

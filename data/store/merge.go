@@ -145,16 +145,23 @@ func (st *setState) apply(add, del []string, dev data.ID, seq uint64, ts, seen h
 			}
 			knew = map[data.ID]*data.SeqSet{dev: {Upto: seq - 1}}
 		}
-		if el.RemKnew == nil {
-			el.RemKnew = map[data.ID]*data.SeqSet{}
-		}
-		for d, set := range knew {
-			if el.RemKnew[d] == nil {
-				el.RemKnew[d] = &data.SeqSet{}
-			}
-			el.RemKnew[d].Union(set)
-		}
+		el.RemKnew = addKnowledge(el.RemKnew, knew)
 	}
+}
+
+// addKnowledge adds the changes in knew to dst (made when nil) and
+// returns it: what the writers of removes or deletes knew, together.
+func addKnowledge(dst, knew map[data.ID]*data.SeqSet) map[data.ID]*data.SeqSet {
+	if dst == nil {
+		dst = map[data.ID]*data.SeqSet{}
+	}
+	for d, set := range knew {
+		if dst[d] == nil {
+			dst[d] = &data.SeqSet{}
+		}
+		dst[d].Union(set)
+	}
+	return dst
 }
 
 // value is the merged list: the present elements of the last writer's
@@ -312,15 +319,7 @@ func (e *envelope) allKnown() bool {
 // noted: which ones are kept under maxWrites must not depend on when a
 // delete arrived.)
 func (e *envelope) deletedKnowing(knew map[data.ID]*data.SeqSet) {
-	if e.DelKnew == nil {
-		e.DelKnew = map[data.ID]*data.SeqSet{}
-	}
-	for dev, set := range knew {
-		if e.DelKnew[dev] == nil {
-			e.DelKnew[dev] = &data.SeqSet{}
-		}
-		e.DelKnew[dev].Union(set)
-	}
+	e.DelKnew = addKnowledge(e.DelKnew, knew)
 }
 
 // MergeResult counts what a Merge did.

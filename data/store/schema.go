@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"unicode/utf8"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -222,16 +223,23 @@ func (s *Store) addLatinChunk(ctx context.Context, k data.Kind, prefix, from []b
 			if err != nil {
 				return err
 			}
-			doc, err := item.ValueCopy(nil)
-			if err != nil {
+			var old map[string]uint8
+			if err := item.Value(func(doc []byte) error { old = docTerms(doc); return nil }); err != nil {
 				return err
 			}
-			if clipped(doc) {
-				err = reindexDoc(txn, wb, raw, k, doc)
-			} else {
-				err = addLatinToDoc(wb, raw, k, doc)
+			now := withLatin(old)
+			if clipped(old) {
+				// A cut word's Latin spelling is shorter than the cut
+				// spelling of the whole word, which terms() indexes.
+				rec, err := liveRecord(txn, raw)
+				if err != nil {
+					return err
+				}
+				if rec != nil {
+					now = terms(rec)
+				}
 			}
-			if err != nil {
+			if err := replaceTerms(wb, raw, k, old, now); err != nil {
 				return err
 			}
 		}
@@ -243,45 +251,24 @@ func (s *Store) addLatinChunk(ctx context.Context, k data.Kind, prefix, from []b
 	return next, wb.Flush()
 }
 
-// addLatinToDoc writes the Latin spellings that the term document doc of
-// record raw lacks: their term keys and the document with them.
-func addLatinToDoc(wb *badger.WriteBatch, raw [16]byte, k data.Kind, doc []byte) error {
-	t := docTerms(doc)
-	var added map[string]uint8
+// withLatin is term document t with the Latin spellings of its words
+// added as terms() adds them: a spelling weighs what the heaviest word it
+// spells does.
+func withLatin(t map[string]uint8) map[string]uint8 {
+	now := maps.Clone(t)
 	for word, w := range t {
 		for _, l := range locale.Latin(word) {
-			l = clipTerm(l)
-			if w <= max(t[l], added[l]) {
-				continue
-			}
-			if added == nil {
-				added = map[string]uint8{}
-			}
-			added[l] = w
-		}
-	}
-	if added == nil {
-		return nil
-	}
-	for l, w := range added {
-		if old, had := t[l]; had { // the same word in Latin, weighing less: its key goes
-			if err := wb.Delete(termKey(l, raw, old, k)); err != nil {
-				return err
+			if l = clipTerm(l); w > now[l] {
+				now[l] = w
 			}
 		}
-		t[l] = w
-		if err := wb.Set(termKey(l, raw, w, k), nil); err != nil {
-			return err
-		}
 	}
-	return wb.Set(docKey(raw), docValue(t))
+	return now
 }
 
-// clipped says whether a term document may hold a word cut at maxTermLen:
-// the Latin spelling of a cut word is shorter than the cut spelling of the
-// whole word that terms() indexes, so such a record is indexed anew.
-func clipped(doc []byte) bool {
-	for word := range docTerms(doc) {
+// clipped says whether term document t may hold a word cut at maxTermLen.
+func clipped(t map[string]uint8) bool {
+	for word := range t {
 		if len(word) > maxTermLen-utf8.UTFMax {
 			return true
 		}
@@ -289,14 +276,13 @@ func clipped(doc []byte) bool {
 	return false
 }
 
-// reindexDoc replaces the terms of record raw (its term document doc) by
-// what terms() gives for the record now.
-func reindexDoc(txn *badger.Txn, wb *badger.WriteBatch, raw [16]byte, k data.Kind, doc []byte) error {
-	rec, err := liveRecord(txn, raw)
-	if err != nil || rec == nil {
-		return err
+// replaceTerms writes record raw's term keys and document for terms now
+// where they were old, touching only the keys that differ (a word whose
+// weight changed has its old key removed).
+func replaceTerms(wb *badger.WriteBatch, raw [16]byte, k data.Kind, old, now map[string]uint8) error {
+	if maps.Equal(old, now) {
+		return nil
 	}
-	old, now := docTerms(doc), terms(rec)
 	for word, w := range old {
 		if now[word] != w {
 			if err := wb.Delete(termKey(word, raw, w, k)); err != nil {
@@ -305,8 +291,10 @@ func reindexDoc(txn *badger.Txn, wb *badger.WriteBatch, raw [16]byte, k data.Kin
 		}
 	}
 	for word, w := range now {
-		if err := wb.Set(termKey(word, raw, w, k), nil); err != nil {
-			return err
+		if old[word] != w {
+			if err := wb.Set(termKey(word, raw, w, k), nil); err != nil {
+				return err
+			}
 		}
 	}
 	return wb.Set(docKey(raw), docValue(now))
